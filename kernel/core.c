@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core.c - patches, objects and funcs: checks, lifecycle, enable/disable.
+ *
+ * "Init early, free always": klpx_enable_patch() initialises every list
+ * and kobject of the patch before anything can fail, so klpx_free_patch()
+ * undoes any partial state and each error path is a single label.
+ */
+#define pr_fmt(fmt) "klpx: " fmt
+
+#include <linux/kallsyms.h>
+#include <linux/slab.h>
+#include "klpx.h"
+#include "transition.h"
+#include "trace.h"
+
+/* See klpx.h for the locking rules of everything below. */
+DEFINE_MUTEX(klpx_mutex);
+LIST_HEAD(klpx_patches);
+
+static bool klpx_patch_known(struct klpx_patch *patch)
+{
+	struct klpx_patch *p;
+
+	klpx_for_each_patch(p)
+		if (p == patch)
+			return true;
+	return false;
+}
+
+static int klpx_check_funcs(struct klpx_patch *patch, struct klpx_object *obj)
+{
+	const char *pname = klpx_patch_name(patch);
+	struct klpx_func *func, *other;
+
+	if (!obj->funcs || (!obj->funcs->old_name && !obj->funcs->new_func)) {
+		pr_err("patch '%s': object '%s' has no funcs\n", pname,
+		       klpx_object_name(obj));
+		return -EINVAL;
+	}
+	klpx_for_each_func_static(obj, func) {
+		if (!func->old_name || !func->new_func) {
+			pr_err("patch '%s': a func of object '%s' has NULL %s\n",
+			       pname, klpx_object_name(obj),
+			       func->old_name ? "new_func" : "old_name");
+			return -EINVAL;
+		}
+		if (strlen(func->old_name) >= KSYM_NAME_LEN) {
+			pr_err("patch '%s': old_name too long\n", pname);
+			return -EINVAL;
+		}
+		for (other = obj->funcs; other != func; other++) {
+			if (!strcmp(other->old_name, func->old_name) &&
+			    other->old_sympos == func->old_sympos) {
+				pr_err("patch '%s': func '%s' twice in object '%s'\n",
+				       pname, func->old_name,
+				       klpx_object_name(obj));
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Checks what the author wrote; nothing is changed yet. */
+static int klpx_check_patch(struct klpx_patch *patch, void *caller)
+{
+	const char *pname = patch->mod ? klpx_patch_name(patch) : "?";
+	struct klpx_object *obj, *other;
+	int ret;
+
+	if (!patch->mod || !within_module((unsigned long)patch, patch->mod) ||
+	    !within_module((unsigned long)caller, patch->mod)) {
+		pr_err("patch '%s': mod is not the module that calls klpx_enable_patch()\n",
+		       pname);
+		return -EINVAL;
+	}
+	if (!patch->objs || (!patch->objs->funcs && !patch->objs->name)) {
+		pr_err("patch '%s': objs: no objects\n", pname);
+		return -EINVAL;
+	}
+	klpx_for_each_object_static(patch, obj) {
+		if (obj->name && strlen(obj->name) >= MODULE_NAME_LEN) {
+			pr_err("patch '%s': object name too long\n", pname);
+			return -EINVAL;
+		}
+		for (other = patch->objs; other != obj; other++) {
+			if ((!other->name && !obj->name) ||
+			    (other->name && obj->name &&
+			     !strcmp(other->name, obj->name))) {
+				pr_err("patch '%s': object '%s' twice\n", pname,
+				       klpx_object_name(obj));
+				return -EINVAL;
+			}
+		}
+		ret = klpx_check_funcs(patch, obj);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void klpx_init_func_early(struct klpx_object *obj,
+				 struct klpx_func *func)
+{
+	kobject_init(&func->kobj, &klpx_ktype_func);
+	INIT_LIST_HEAD(&func->stack_node);
+	list_add_tail(&func->node, &obj->func_list);
+	func->obj = obj;
+}
+
+static void klpx_init_object_early(struct klpx_patch *patch,
+				   struct klpx_object *obj)
+{
+	INIT_LIST_HEAD(&obj->func_list);
+	kobject_init(&obj->kobj, &klpx_ktype_object);
+	list_add_tail(&obj->node, &patch->obj_list);
+	obj->patch = patch;
+}
+
+static void klpx_init_patch_early(struct klpx_patch *patch)
+{
+	struct klpx_object *obj;
+	struct klpx_func *func;
+
+	INIT_LIST_HEAD(&patch->list);
+	INIT_LIST_HEAD(&patch->obj_list);
+	kobject_init(&patch->kobj, &klpx_ktype_patch);
+	init_completion(&patch->finish);
+	patch->enabled = false;
+	patch->forced = false;
+	klpx_for_each_object_static(patch, obj) {
+		klpx_init_object_early(patch, obj);
+		klpx_for_each_func_static(obj, func)
+			klpx_init_func_early(obj, func);
+	}
+}
+
+/*
+ * Resolves the funcs of a loaded object. Called at enable and when the
+ * object's module comes.
+ */
+int klpx_patch_prepare_object(struct klpx_object *obj)
+{
+	struct klpx_func *func;
+	unsigned long off;
+	int ret;
+
+	klpx_for_each_func(obj, func) {
+		if (func->nop)
+			continue;
+		ret = klpx_lookup_func(obj, func);
+		if (ret)
+			return ret;
+		func->new_size = 0;
+		klpx_symbol_size((unsigned long)func->new_func,
+				 &func->new_size, &off);
+	}
+	return 0;
+}
+
+static int klpx_init_patch(struct klpx_patch *patch)
+{
+	struct klpx_object *obj;
+	struct klpx_func *func;
+	int ret;
+
+	ret = klpx_patch_sysfs_add(patch);
+	if (ret)
+		return ret;
+	klpx_for_each_object(patch, obj) {
+		if (obj->name)
+			obj->mod = klpx_find_module(obj->name);
+		if (klpx_object_loaded(obj)) {
+			ret = klpx_patch_prepare_object(obj);
+			if (ret)
+				return ret;
+		}
+		ret = klpx_object_sysfs_add(obj);
+		if (ret)
+			return ret;
+		klpx_for_each_func(obj, func) {
+			ret = klpx_func_sysfs_add(func);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void klpx_free_patch(struct klpx_patch *patch)
+{
+	struct klpx_object *obj, *tobj;
+	struct klpx_func *func, *tfunc;
+
+	klpx_for_each_object(patch, obj)
+		obj->mod = NULL;
+	list_for_each_entry_safe(obj, tobj, &patch->obj_list, node) {
+		list_for_each_entry_safe(func, tfunc, &obj->func_list, node) {
+			list_del(&func->node);
+			kobject_put(&func->kobj);
+		}
+		list_del(&obj->node);
+		kobject_put(&obj->kobj);
+	}
+	kobject_put(&patch->kobj);
+	wait_for_completion(&patch->finish);
+	trace_klp_patch_free(patch);
+	/* a forced patch keeps its module: a task may still run its code */
+	if (!patch->forced)
+		module_put(patch->mod);
+}
+
+static void klpx_free_patch_work(struct work_struct *work)
+{
+	klpx_free_patch(container_of(work, struct klpx_patch, free_work));
+}
+
+/* Frees a patch whose transition completed; never under its sysfs store. */
+void klpx_free_patch_async(struct klpx_patch *patch)
+{
+	list_del_init(&patch->list);
+	INIT_WORK(&patch->free_work, klpx_free_patch_work);
+	schedule_work(&patch->free_work);
+}
+
+static int __klpx_enable_patch(struct klpx_patch *patch)
+{
+	struct klpx_object *obj;
+	int ret;
+
+	ret = klpx_transition_init(patch, KLPX_PATCHED);
+	if (ret)
+		return ret;
+
+	klpx_for_each_object(patch, obj) {
+		if (!klpx_object_loaded(obj))
+			continue;
+		ret = klpx_pre_patch_callback(obj);
+		if (ret) {
+			pr_warn("patch '%s': pre_patch of '%s' failed (%d)\n",
+				klpx_patch_name(patch), klpx_object_name(obj),
+				ret);
+			goto err;
+		}
+		ret = klpx_patch_object(obj);
+		if (ret)
+			goto err;
+	}
+
+	pr_notice_once("tainting kernel with TAINT_LIVEPATCH\n");
+	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
+	pr_notice("enabling patch '%s'\n", klpx_patch_name(patch));
+	patch->enabled = true;
+	list_add_tail(&patch->list, &klpx_patches);
+	trace_klp_patch_enable(patch);
+	klpx_transition_start();
+	return 0;
+err:
+	klpx_unpatch_objects(patch);
+	klpx_for_each_object(patch, obj)
+		if (klpx_object_loaded(obj))
+			klpx_post_unpatch_callback(obj);
+	klpx_transition_cancel();
+	return ret;
+}
+
+/**
+ * klpx_enable_patch() - register a patch and start patching
+ * @patch:	the patch, owned by the calling module (patch->mod)
+ *
+ * Called from the patch module's init. On success the patch is enabled and
+ * its transition runs (see /sys/kernel/klpx/<patch>/transition); the patch
+ * module cannot be removed until the patch is disabled and freed. On error
+ * nothing is patched, one "klpx:" message names the patch and the field.
+ */
+noinline int klpx_enable_patch(struct klpx_patch *patch)
+{
+	void *caller = __builtin_return_address(0);
+	int ret;
+
+	if (!patch)
+		return -EINVAL;
+	ret = klpx_check_patch(patch, caller);
+	if (ret)
+		return ret;
+
+	mutex_lock(&klpx_mutex);
+	if (klpx_patch_known(patch) || patch->kobj.state_initialized) {
+		pr_err("patch '%s': already enabled\n", klpx_patch_name(patch));
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (klpx_transition_patch) {
+		pr_err("patch '%s': patch '%s' is in transition: try later\n",
+		       klpx_patch_name(patch),
+		       klpx_patch_name(klpx_transition_patch));
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	if (!try_module_get(patch->mod)) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+
+	klpx_init_patch_early(patch);
+	ret = klpx_init_patch(patch);
+	if (ret)
+		goto err_free;
+	ret = __klpx_enable_patch(patch);
+	if (ret)
+		goto err_free;
+	mutex_unlock(&klpx_mutex);
+	return 0;
+
+err_free:
+	mutex_unlock(&klpx_mutex);
+	klpx_free_patch(patch);
+	return ret;
+out_unlock:
+	mutex_unlock(&klpx_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(klpx_enable_patch);
+
+/* Starts the unpatch transition, or reverses a running transition. */
+int klpx_disable_patch(struct klpx_patch *patch)
+{
+	struct klpx_object *obj;
+	int ret;
+
+	lockdep_assert_held(&klpx_mutex);
+	if (patch == klpx_transition_patch) {
+		klpx_transition_reverse();
+		return 0;
+	}
+	if (klpx_transition_patch)
+		return -EBUSY;
+
+	ret = klpx_transition_init(patch, KLPX_UNPATCHED);
+	if (ret)
+		return ret;
+	klpx_for_each_object(patch, obj)
+		if (obj->patched)
+			klpx_pre_unpatch_callback(obj);
+	pr_notice("disabling patch '%s'\n", klpx_patch_name(patch));
+	patch->enabled = false;
+	trace_klp_patch_disable(patch);
+	klpx_transition_start();
+	return 0;
+}

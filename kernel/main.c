@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - klpx.ko load and unload.
+ *
+ * The core cannot be removed while a patch exists: every patch module
+ * links against klpx_enable_patch(), so the module loader holds klpx.ko
+ * for as long as a patch module is loaded.
+ */
+#define pr_fmt(fmt) "klpx: " fmt
+
+#include <linux/module.h>
+#include "klpx.h"
+#include "transition.h"
+#include "tasks.h"
+
+static int __init klpx_init(void)
+{
+	int ret;
+
+	ret = klpx_symbols_init();
+	if (ret)
+		return ret;
+	ret = klpx_sysfs_init();
+	if (ret)
+		return ret;
+	ret = klpx_tasks_file_init();
+	if (ret)
+		goto err_sysfs;
+	ret = klpx_module_notify_init();
+	if (ret)
+		goto err_tasks;
+	pr_info("loaded\n");
+	return 0;
+
+err_tasks:
+	klpx_tasks_file_exit();
+err_sysfs:
+	klpx_sysfs_exit();
+	return ret;
+}
+
+static void __exit klpx_exit(void)
+{
+	klpx_module_notify_exit();
+	klpx_transition_exit();
+	klpx_tasks_file_exit();
+	klpx_sysfs_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(klpx_init);
+module_exit(klpx_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("klpx: an observable live patching core");

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* stack.h - stack checks: may a task change universe? */
+#ifndef _KLPX_STACK_H
+#define _KLPX_STACK_H
+
+#include <linux/sched.h>
+#include <klpx/livepatch.h>
+#include <klpx/events.h>
+
+/* code that must not be on a stack to switch, and the func it belongs to */
+struct klpx_range {
+	unsigned long start, end;
+	struct klpx_func *func;
+};
+
+/* RCU-published while a transition runs; rebuilt when objects come/go */
+struct klpx_ranges {
+	struct rcu_head rcu;
+	unsigned int nr;
+	struct klpx_range r[];
+};
+
+enum klpx_check klpx_check_stack(struct task_struct *task,
+				 const struct klpx_ranges *rs,
+				 struct klpx_func **hit);
+const char *klpx_check_name(enum klpx_check c);
+
+#endif /* _KLPX_STACK_H */

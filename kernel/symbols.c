@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * symbols.c - kernel functions klpx needs that the kernel does not export,
+ * resolved through kallsyms when klpx loads, and the lookup of the old
+ * functions a patch names (with old_sympos for names that repeat).
+ *
+ * kallsyms_lookup_name itself is not exported either: a kprobe registered
+ * on it tells its address. Every other symbol comes from it; any that is
+ * missing refuses the load with a message naming it.
+ */
+#define pr_fmt(fmt) "klpx: " fmt
+
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include "klpx.h"
+
+static unsigned long (*klpx_kallsyms_lookup_name)(const char *name);
+static int (*klpx_kallsyms_on_each_symbol)(int (*fn)(void *, const char *,
+						     struct module *,
+						     unsigned long),
+					   void *data);
+static int (*klpx_module_kallsyms_on_each_symbol)(
+	int (*fn)(void *, const char *, struct module *, unsigned long),
+	void *data);
+static int (*klpx_kallsyms_lookup_size_offset)(unsigned long addr,
+					       unsigned long *size,
+					       unsigned long *offset);
+static struct module *(*klpx_find_module_fn)(const char *name);
+static struct mutex *klpx_module_mutex;
+static unsigned long (*klpx_ftrace_location_fn)(unsigned long ip);
+
+int (*klpx_task_call_func)(struct task_struct *p,
+			   int (*fn)(struct task_struct *, void *), void *arg);
+void (*klpx_wake_up_if_idle)(int cpu);
+void (*klpx_signal_wake_up_state)(struct task_struct *t, unsigned int state);
+int (*klpx_task_curr)(const struct task_struct *p);
+int (*klpx_wake_up_state)(struct task_struct *p, unsigned int state);
+struct task_struct *(*klpx_idle_task)(int cpu);
+int *klpx_pid_max;
+unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
+
+static int klpx_find_lookup_name(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	int ret;
+
+	ret = register_kprobe(&kp);
+	if (ret) {
+		pr_err("cannot find kallsyms_lookup_name (%d)\n", ret);
+		return ret;
+	}
+	/* kp.addr is the probed instruction: on IBT kernels after endbr64 */
+	klpx_kallsyms_lookup_name = (void *)((unsigned long)kp.addr - kp.offset);
+	unregister_kprobe(&kp);
+	return 0;
+}
+
+struct klpx_needed_symbol {
+	const char *name;
+	void *slot;		/* where the address goes */
+	bool data;		/* the address itself, not a function */
+};
+
+#define NEED(sym, var) { sym, &(var), false }
+#define NEED_DATA(sym, var) { sym, &(var), true }
+
+static const struct klpx_needed_symbol klpx_needed[] = {
+	NEED("kallsyms_on_each_symbol", klpx_kallsyms_on_each_symbol),
+	NEED("module_kallsyms_on_each_symbol",
+	     klpx_module_kallsyms_on_each_symbol),
+	NEED("kallsyms_lookup_size_offset", klpx_kallsyms_lookup_size_offset),
+	NEED("find_module", klpx_find_module_fn),
+	NEED_DATA("module_mutex", klpx_module_mutex),
+	NEED("ftrace_location", klpx_ftrace_location_fn),
+	NEED("task_call_func", klpx_task_call_func),
+	NEED("wake_up_if_idle", klpx_wake_up_if_idle),
+	NEED("signal_wake_up_state", klpx_signal_wake_up_state),
+	NEED("wake_up_state", klpx_wake_up_state),
+	NEED("task_curr", klpx_task_curr),
+	NEED("idle_task", klpx_idle_task),
+	NEED_DATA("pid_max", klpx_pid_max),
+	NEED_DATA("ret_from_fork", klpx_ret_from_fork),
+};
+
+int klpx_symbols_init(void)
+{
+	unsigned long addr, off;
+	int i, ret;
+
+	ret = klpx_find_lookup_name();
+	if (ret)
+		return ret;
+
+	for (i = 0; i < ARRAY_SIZE(klpx_needed); i++) {
+		addr = klpx_kallsyms_lookup_name(klpx_needed[i].name);
+		if (!addr) {
+			pr_err("kernel symbol '%s' not found: cannot load\n",
+			       klpx_needed[i].name);
+			return -ENOENT;
+		}
+		*(unsigned long *)klpx_needed[i].slot = addr;
+	}
+	if (!klpx_kallsyms_lookup_size_offset(klpx_ret_from_fork,
+					      &klpx_ret_from_fork_size, &off))
+		return -ENOENT;
+	return 0;
+}
+
+bool klpx_symbol_size(unsigned long addr, unsigned long *size,
+		      unsigned long *off)
+{
+	return klpx_kallsyms_lookup_size_offset(addr, size, off);
+}
+
+unsigned long klpx_ftrace_location(unsigned long ip)
+{
+	return klpx_ftrace_location_fn(ip);
+}
+
+/*
+ * Returns the module with that name, or NULL. A module that is going is
+ * not there for klpx. The caller holds klpx_mutex, which the module
+ * notifier also takes, so the module cannot be unpatched under it.
+ */
+struct module *klpx_find_module(const char *name)
+{
+	struct module *mod;
+
+	mutex_lock(klpx_module_mutex);
+	mod = klpx_find_module_fn(name);
+	if (mod && (mod->state == MODULE_STATE_GOING ||
+		    mod->state == MODULE_STATE_UNFORMED))
+		mod = NULL;
+	mutex_unlock(klpx_module_mutex);
+	return mod;
+}
+
+struct klpx_find_arg {
+	const char *objname;	/* NULL: vmlinux */
+	const char *name;
+	unsigned long addr;
+	unsigned long count;
+	unsigned long pos;
+};
+
+static int klpx_find_callback(void *data, const char *name,
+			      struct module *mod, unsigned long addr)
+{
+	struct klpx_find_arg *args = data;
+
+	if ((mod && !args->objname) || (!mod && args->objname))
+		return 0;
+	if (mod && strcmp(args->objname, mod->name))
+		return 0;
+	if (strcmp(args->name, name))
+		return 0;
+
+	args->count++;
+	/* unique name wanted: remember the first, keep counting */
+	if ((args->pos == 0 && args->count == 1) || args->count == args->pos)
+		args->addr = addr;
+	/* a position was given and found: done */
+	if (args->pos && args->count == args->pos)
+		return 1;
+	return 0;
+}
+
+/*
+ * Resolves func->old_func and func->old_size in its (loaded) object.
+ * Errors name the patch and the field, once.
+ */
+int klpx_lookup_func(struct klpx_object *obj, struct klpx_func *func)
+{
+	struct klpx_find_arg args = {
+		.objname = obj->name,
+		.name = func->old_name,
+		.pos = func->old_sympos,
+	};
+	const char *pname = klpx_patch_name(obj->patch);
+	unsigned long off;
+
+	if (obj->name)
+		klpx_module_kallsyms_on_each_symbol(klpx_find_callback, &args);
+	else
+		klpx_kallsyms_on_each_symbol(klpx_find_callback, &args);
+
+	if (args.count == 0) {
+		pr_err("patch '%s': old_name '%s' not found in %s\n", pname,
+		       func->old_name, klpx_object_name(obj));
+		return -ENOENT;
+	}
+	if (args.pos == 0 && args.count > 1) {
+		pr_err("patch '%s': old_name '%s' occurs %lu times in %s: old_sympos needed\n",
+		       pname, func->old_name, args.count,
+		       klpx_object_name(obj));
+		return -EINVAL;
+	}
+	if (args.pos && args.count < args.pos) {
+		pr_err("patch '%s': old_sympos %lu of '%s' out of range (%lu in %s)\n",
+		       pname, args.pos, func->old_name, args.count,
+		       klpx_object_name(obj));
+		return -EINVAL;
+	}
+	if (!klpx_kallsyms_lookup_size_offset(args.addr, &func->old_size, &off) ||
+	    off) {
+		pr_err("patch '%s': old_name '%s' has no size in %s\n", pname,
+		       func->old_name, klpx_object_name(obj));
+		return -EINVAL;
+	}
+	func->old_func = (void *)args.addr;
+	return 0;
+}

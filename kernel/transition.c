@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * transition.c - the per-task consistency model, out of tree.
+ *
+ * A transition moves every task from the start universe to klpx_target.
+ * A task moves only where it cannot be running code the transition
+ * replaces (switch points):
+ *   - a stack check of a task that is not running (task_call_func);
+ *   - an IPI to the CPU of a running task: it checks its own stack;
+ *   - its own return to user space (raw_syscalls:sys_exit);
+ *   - being switched out (sched:sched_switch), checking its own stack;
+ *   - the idle loop (power:cpu_idle), idle CPUs kicked by wake_up_if_idle;
+ *   - fork: the child takes the parent's universe.
+ * Probes on those tracepoints are registered only while a transition runs.
+ * The work retries at once while tasks still move and backs off while
+ * nothing changes; after signal_delay_ms, tasks still waiting get a fake
+ * signal (user tasks) or a wake-up (interruptible kthreads).
+ *
+ * Locking: klpx_mutex guards every global below but the universe map bits
+ * (atomic bitops, set by probes and IPIs with no lock) and the blocker
+ * table (xarray lock).
+ */
+#define pr_fmt(fmt) "klpx: " fmt
+
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/tracepoint.h>
+#include <linux/xarray.h>
+#include "klpx.h"
+#include "transition.h"
+#include "stack.h"
+#include "tasks.h"
+#include "trace.h"
+
+static unsigned int signal_delay_ms = 2000;
+module_param(signal_delay_ms, uint, 0644);
+MODULE_PARM_DESC(signal_delay_ms,
+	"wait this long before signalling or waking tasks that block a transition");
+
+struct klpx_universe_map __rcu *klpx_umap;
+struct klpx_patch *klpx_transition_patch;
+enum klpx_universe klpx_target;
+struct klpx_ranges __rcu *klpx_ranges_cur;
+
+atomic_t klpx_late_forks;
+static u64 klpx_started_ns;
+static unsigned long klpx_started_jiffies;
+static unsigned int klpx_backoff_ms;
+static bool klpx_signalled;
+static void klpx_transition_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(klpx_transition_work, klpx_transition_work_fn);
+
+#define KLPX_BACKOFF_MAX_MS	1000
+
+/* ---- the universe map ------------------------------------------------ */
+
+static struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start)
+{
+	unsigned int nr = READ_ONCE(*klpx_pid_max);
+	struct klpx_universe_map *m;
+	size_t pids = BITS_TO_LONGS(nr) * sizeof(long);
+
+	m = kvzalloc(sizeof(*m) + pids, GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->idle = bitmap_zalloc(nr_cpu_ids, GFP_KERNEL);
+	if (!m->idle) {
+		kvfree(m);
+		return NULL;
+	}
+	m->nr_pids = nr;
+	if (start == KLPX_PATCHED) {
+		bitmap_fill(m->pids, nr);
+		bitmap_fill(m->idle, nr_cpu_ids);
+	}
+	return m;
+}
+
+static void klpx_umap_free(struct klpx_universe_map *m)
+{
+	if (!m)
+		return;
+	bitmap_free(m->idle);
+	kvfree(m);
+}
+
+/* Moves @t to @to; the caller made sure it may. Returns false if it was. */
+bool klpx_task_move(struct task_struct *t, enum klpx_universe to,
+		    enum klpx_how how)
+{
+	/* stable: the caller holds klpx_mutex or has preemption off */
+	struct klpx_universe_map *m = rcu_dereference_raw(klpx_umap);
+	unsigned long *bits;
+	unsigned int nr;
+
+	if (!m)
+		return false;
+	if (t->pid == 0) {
+		bits = m->idle;
+		nr = task_cpu(t);
+	} else if (t->pid < m->nr_pids) {
+		bits = m->pids;
+		nr = t->pid;
+	} else {
+		return false;
+	}
+	if (to == KLPX_PATCHED ? test_and_set_bit(nr, bits) :
+				 !test_and_clear_bit(nr, bits))
+		return false;
+	trace_klp_task_switch(t, !to, to, how);
+	return true;
+}
+
+/* ---- code that must not be on a stack -------------------------------- */
+
+static void klpx_func_range(struct klpx_func *func, enum klpx_universe target,
+			    struct klpx_range *r)
+{
+	struct klpx_func *prev;
+
+	r->func = func;
+	if (target == KLPX_UNPATCHED) {
+		r->start = (unsigned long)(func->nop ? func->old_func :
+						     func->new_func);
+		r->end = r->start + (func->nop ? func->old_size :
+						 func->new_size);
+		return;
+	}
+	/* patching: the code in use before, the next func or the original */
+	prev = klpx_func_below(func);
+	if (prev) {
+		r->start = (unsigned long)(prev->nop ? prev->old_func :
+						     prev->new_func);
+		r->end = r->start + (prev->nop ? prev->old_size :
+						 prev->new_size);
+	} else {
+		r->start = (unsigned long)func->old_func;
+		r->end = r->start + func->old_size;
+	}
+}
+
+/* Rebuilds the ranges of the patch in transition; klpx_mutex held. */
+void klpx_ranges_update(void)
+{
+	struct klpx_patch *patch = klpx_transition_patch;
+	struct klpx_ranges *rs, *old;
+	struct klpx_object *obj;
+	struct klpx_func *func;
+	unsigned int nr = 0;
+
+	lockdep_assert_held(&klpx_mutex);
+	klpx_for_each_object(patch, obj)
+		klpx_for_each_func(obj, func)
+			nr++;
+	rs = kzalloc(struct_size(rs, r, nr), GFP_KERNEL | __GFP_NOFAIL);
+	klpx_for_each_object(patch, obj) {
+		if (!obj->patched)
+			continue;
+		klpx_for_each_func(obj, func)
+			klpx_func_range(func, klpx_target, &rs->r[rs->nr++]);
+	}
+	old = rcu_replace_pointer(klpx_ranges_cur, rs,
+				  lockdep_is_held(&klpx_mutex));
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+static void klpx_ranges_free(void)
+{
+	struct klpx_ranges *old;
+
+	old = rcu_replace_pointer(klpx_ranges_cur, NULL,
+				  lockdep_is_held(&klpx_mutex));
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/* ---- one task -------------------------------------------------------- */
+
+struct klpx_check_arg {
+	const struct klpx_ranges *rs;
+	struct klpx_func *hit;
+};
+
+/* Under task_call_func: @t cannot start running while we walk it. */
+static int klpx_check_blocked(struct task_struct *t, void *data)
+{
+	struct klpx_check_arg *arg = data;
+
+	if (klpx_task_curr(t) && t != current)
+		return KLPX_RUNNING;
+	return klpx_check_stack(t, arg->rs, &arg->hit);
+}
+
+/* Called with preemption off in the task itself: at a switch point. */
+bool klpx_self_check_and_move(enum klpx_how how)
+{
+	struct klpx_ranges *rs = rcu_dereference_sched(klpx_ranges_cur);
+	enum klpx_universe to = READ_ONCE(klpx_target);
+	struct klpx_func *hit = NULL;
+	struct klpx_universe_map *m = rcu_dereference_sched(klpx_umap);
+
+	if (!m || !rs || klpx_umap_test(m, current) == (to == KLPX_PATCHED))
+		return false;
+	if (klpx_check_stack(current, rs, &hit) != KLPX_SWITCH_OK)
+		return false;
+	return klpx_task_move(current, to, how);
+}
+
+static void klpx_ipi_check(void *info)
+{
+	struct task_struct *t = info;
+
+	/* the task moved away: the next walk tries again */
+	if (current != t)
+		return;
+	klpx_self_check_and_move(KLPX_HOW_IPI);
+}
+
+/* Tries to move one task; returns why it could not, or KLPX_SWITCH_OK. */
+static enum klpx_check klpx_try_task(struct task_struct *t,
+				     const struct klpx_ranges *rs,
+				     enum klpx_universe to)
+{
+	struct klpx_check_arg arg = { .rs = rs };
+	enum klpx_check ret;
+
+	if (t == current) {
+		ret = klpx_check_stack(t, rs, &arg.hit);
+	} else {
+		ret = klpx_task_call_func(t, klpx_check_blocked, &arg);
+		if ((int)ret == -EBUSY)
+			ret = KLPX_RUNNING;
+	}
+	if (ret == KLPX_SWITCH_OK) {
+		klpx_task_move(t, to, KLPX_HOW_STACK_CHECK);
+		if (klpx_task_in_universe(t, to))
+			return ret;
+		ret = KLPX_UNTRACKED;
+	}
+	if (ret == KLPX_RUNNING && !is_idle_task(t)) {
+		get_task_struct(t);
+		smp_call_function_single(task_cpu(t), klpx_ipi_check, t, 1);
+		put_task_struct(t);
+		if (klpx_task_in_universe(t, to))
+			return KLPX_SWITCH_OK;
+	}
+	trace_klp_stack_check_fail(t, ret, arg.hit);
+	klpx_blocker_note(t, ret, arg.hit);
+	return ret;
+}
+
+/* ---- the transition -------------------------------------------------- */
+
+/*
+ * Walks every task; returns how many are still in the start universe.
+ * Runs under rcu_read_lock(), not tasklist_lock: a task forked behind the
+ * walk is caught by klpx_late_forks (see klpx_probe_fork()).
+ */
+static unsigned int klpx_walk_tasks(unsigned int *moved)
+{
+	enum klpx_universe to = klpx_target;
+	struct task_struct *g, *t;
+	struct klpx_ranges *rs;
+	unsigned int left = 0;
+	int cpu;
+
+	rcu_read_lock();
+	rs = rcu_dereference(klpx_ranges_cur);
+	for_each_process_thread(g, t) {
+		if (klpx_task_in_universe(t, to))
+			continue;
+		if (klpx_try_task(t, rs, to) == KLPX_SWITCH_OK)
+			(*moved)++;
+		else
+			left++;
+	}
+	for_each_online_cpu(cpu) {
+		t = klpx_idle_task(cpu);
+		if (klpx_task_in_universe(t, to))
+			continue;
+		if (klpx_try_task(t, rs, to) == KLPX_SWITCH_OK) {
+			(*moved)++;
+			continue;
+		}
+		left++;
+		klpx_wake_up_if_idle(cpu);
+	}
+	rcu_read_unlock();
+	return left;
+}
+
+static void klpx_send_signals(void)
+{
+	enum klpx_universe to = klpx_target;
+	struct task_struct *g, *t;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (klpx_task_in_universe(t, to))
+			continue;
+		if (t->flags & PF_KTHREAD) {
+			/* only a kthread that sleeps interruptibly is woken */
+			if (klpx_wake_up_state(t, TASK_INTERRUPTIBLE))
+				trace_klp_task_signal(t, false);
+		} else {
+			spin_lock_irq(&t->sighand->siglock);
+			klpx_signal_wake_up_state(t, 0);
+			spin_unlock_irq(&t->sighand->siglock);
+			trace_klp_task_signal(t, true);
+		}
+	}
+	rcu_read_unlock();
+}
+
+static void klpx_kick(unsigned int delay_ms)
+{
+	mod_delayed_work(system_unbound_wq, &klpx_transition_work,
+			 msecs_to_jiffies(delay_ms));
+}
+
+int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
+{
+	struct klpx_universe_map *m;
+	struct klpx_object *obj;
+	struct klpx_func *func;
+
+	lockdep_assert_held(&klpx_mutex);
+	if (WARN_ON(klpx_transition_patch))
+		return -EBUSY;
+	m = klpx_umap_alloc(!target);
+	if (!m)
+		return -ENOMEM;
+
+	WRITE_ONCE(klpx_target, target);
+	klpx_transition_patch = patch;
+	atomic_set(&klpx_late_forks, 0);
+	rcu_assign_pointer(klpx_umap, m);
+	/*
+	 * Publish the target and the filled map before any func->transition:
+	 * pairs with the second smp_rmb() in klpx_ftrace_handler(). A func
+	 * put on its stack after this has ->transition already set: pairs
+	 * with the handler's first smp_rmb().
+	 */
+	smp_wmb();
+	klpx_for_each_object(patch, obj)
+		klpx_for_each_func(obj, func)
+			WRITE_ONCE(func->transition, true);
+	return 0;
+}
+
+/* Funcs of @patch leave transition; waits until no handler looks. */
+static void klpx_transition_clear(struct klpx_patch *patch)
+{
+	struct klpx_universe_map *m;
+	struct klpx_object *obj;
+	struct klpx_func *func;
+
+	klpx_for_each_object(patch, obj)
+		klpx_for_each_func(obj, func)
+			WRITE_ONCE(func->transition, false);
+	klpx_probes_unregister();
+	/* handlers and probes that read ->transition or the map are done */
+	klpx_sync_handlers();
+	m = rcu_replace_pointer(klpx_umap, NULL, lockdep_is_held(&klpx_mutex));
+	klpx_umap_free(m);
+	klpx_ranges_free();
+	klpx_blockers_clear();
+	klpx_transition_patch = NULL;
+}
+
+/* enable failed before its transition started */
+void klpx_transition_cancel(void)
+{
+	klpx_transition_clear(klpx_transition_patch);
+}
+
+void klpx_transition_start(void)
+{
+	struct klpx_patch *patch = klpx_transition_patch;
+
+	lockdep_assert_held(&klpx_mutex);
+	klpx_ranges_update();
+	klpx_started_ns = ktime_get_ns();
+	klpx_started_jiffies = jiffies;
+	klpx_backoff_ms = 0;
+	klpx_signalled = false;
+	trace_klp_transition_start(patch, klpx_target, klpx_count_tasks());
+	klpx_probes_register();
+	klpx_kick(0);
+}
+
+static void klpx_transition_complete(bool forced)
+{
+	struct klpx_patch *patch = klpx_transition_patch;
+	enum klpx_universe target = klpx_target;
+	struct klpx_object *obj;
+
+	if (target == KLPX_UNPATCHED) {
+		klpx_unpatch_objects(patch);
+		klpx_sync_handlers();
+	}
+	klpx_transition_clear(patch);
+	trace_klp_transition_complete(patch, target,
+				      ktime_get_ns() - klpx_started_ns,
+				      forced);
+	pr_notice("patch '%s': %s complete%s\n", klpx_patch_name(patch),
+		  target == KLPX_PATCHED ? "patching" : "unpatching",
+		  forced ? " (forced)" : "");
+	klpx_for_each_object(patch, obj) {
+		if (!klpx_object_loaded(obj))
+			continue;
+		if (target == KLPX_PATCHED)
+			klpx_post_patch_callback(obj);
+		else
+			klpx_post_unpatch_callback(obj);
+	}
+	if (target == KLPX_UNPATCHED)
+		klpx_free_patch_async(patch);
+}
+
+static void klpx_transition_work_fn(struct work_struct *work)
+{
+	unsigned int left, moved = 0, forks;
+
+	mutex_lock(&klpx_mutex);
+	if (!klpx_transition_patch)
+		goto out;
+
+	forks = atomic_read(&klpx_late_forks);
+	left = klpx_walk_tasks(&moved);
+	if (!left && forks == atomic_read(&klpx_late_forks)) {
+		klpx_transition_complete(false);
+		goto out;
+	}
+	if (!klpx_signalled && time_after(jiffies, klpx_started_jiffies +
+				msecs_to_jiffies(signal_delay_ms))) {
+		klpx_signalled = true;
+		klpx_send_signals();
+	}
+	/* retry at once while tasks move; back off while nothing changes */
+	if (moved || !left)
+		klpx_backoff_ms = 1;
+	else
+		klpx_backoff_ms = min(klpx_backoff_ms * 2 + 1,
+				      (unsigned int)KLPX_BACKOFF_MAX_MS);
+	klpx_kick(klpx_backoff_ms);
+out:
+	mutex_unlock(&klpx_mutex);
+}
+
+/* A switch point moved a task: let the walk look again soon. */
+void klpx_transition_poke(void)
+{
+	if (READ_ONCE(klpx_backoff_ms) > 1)
+		klpx_kick(1);
+}
+
+void klpx_transition_reverse(void)
+{
+	struct klpx_patch *patch = klpx_transition_patch;
+	enum klpx_universe to = !klpx_target;
+
+	lockdep_assert_held(&klpx_mutex);
+	WRITE_ONCE(klpx_target, to);
+	/* tasks that moved are now the ones still to move back */
+	klpx_ranges_update();
+	/* no switch point still works from the old target's ranges */
+	klpx_sync_handlers();
+	klpx_blockers_clear();
+	patch->enabled = to == KLPX_PATCHED;
+	klpx_signalled = false;
+	klpx_started_jiffies = jiffies;
+	trace_klp_transition_reverse(patch, to);
+	pr_notice("patch '%s': reversing to %s\n", klpx_patch_name(patch),
+		  to == KLPX_PATCHED ? "patched" : "unpatched");
+	klpx_backoff_ms = 0;
+	klpx_kick(0);
+}
+
+void klpx_transition_force(void)
+{
+	struct klpx_patch *patch = klpx_transition_patch;
+	struct klpx_universe_map *m;
+
+	lockdep_assert_held(&klpx_mutex);
+	pr_warn("patch '%s': forcing the transition: its module stays loaded\n",
+		klpx_patch_name(patch));
+	m = rcu_dereference_protected(klpx_umap, lockdep_is_held(&klpx_mutex));
+	if (klpx_target == KLPX_PATCHED) {
+		bitmap_fill(m->pids, m->nr_pids);
+		bitmap_fill(m->idle, nr_cpu_ids);
+	} else {
+		bitmap_zero(m->pids, m->nr_pids);
+		bitmap_zero(m->idle, nr_cpu_ids);
+	}
+	patch->forced = true;
+	trace_klp_transition_force(patch, klpx_target);
+	klpx_transition_complete(true);
+}
+
+void klpx_transition_exit(void)
+{
+	cancel_delayed_work_sync(&klpx_transition_work);
+}
