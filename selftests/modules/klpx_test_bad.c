@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klpx_test_bad - hands klpx_enable_patch() one malformed patch, chosen by
+ * the "bad" parameter, and returns what it said (so insmod fails with that
+ * errno). bad=twice enables a good patch, then the same one again: the
+ * second call must fail; the module loads and its patch stays enabled.
+ * bad=sympos_ok is the good case of a repeated name with old_sympos=2.
+ */
+#include <linux/module.h>
+#include <klpx/livepatch.h>
+
+static char *bad = "none";
+module_param(bad, charp, 0444);
+
+static const char *klpx_bad_answer(void)
+{
+	return "bad";
+}
+
+static int klpx_bad_int(void)
+{
+	return 0;
+}
+
+extern struct module *klpx_target_module(void);
+
+#define OBJ "klpx_test_target"
+
+static struct klpx_func klpx_bad_funcs[3];
+static struct klpx_object klpx_bad_objs[3];
+static struct klpx_patch klpx_bad_patch = { .mod = THIS_MODULE,
+					    .objs = klpx_bad_objs };
+
+static void klpx_bad_func(int i, const char *name, void *new, unsigned long pos)
+{
+	klpx_bad_funcs[i].old_name = name;
+	klpx_bad_funcs[i].new_func = new;
+	klpx_bad_funcs[i].old_sympos = pos;
+}
+
+static int __init klpx_bad_init(void)
+{
+	int ret;
+
+	klpx_bad_objs[0].name = OBJ;
+	klpx_bad_objs[0].funcs = klpx_bad_funcs;
+	klpx_bad_func(0, "klpx_target_answer", klpx_bad_answer, 0);
+
+	if (!strcmp(bad, "noobjs")) {
+		klpx_bad_patch.objs = NULL;
+	} else if (!strcmp(bad, "emptyobjs")) {
+		klpx_bad_objs[0].name = NULL;
+		klpx_bad_objs[0].funcs = NULL;
+	} else if (!strcmp(bad, "nofuncs")) {
+		klpx_bad_objs[0].funcs = NULL;
+	} else if (!strcmp(bad, "null_old_name")) {
+		klpx_bad_func(1, NULL, klpx_bad_int, 0);
+	} else if (!strcmp(bad, "null_new_func")) {
+		klpx_bad_func(1, "klpx_target_wait", NULL, 0);
+	} else if (!strcmp(bad, "nosym")) {
+		klpx_bad_func(1, "klpx_no_such_function", klpx_bad_int, 0);
+	} else if (!strcmp(bad, "sympos_needed")) {
+		klpx_bad_func(1, "klpx_target_dup", klpx_bad_int, 0);
+	} else if (!strcmp(bad, "sympos_range")) {
+		klpx_bad_func(1, "klpx_target_dup", klpx_bad_int, 3);
+	} else if (!strcmp(bad, "sympos_ok")) {
+		klpx_bad_func(1, "klpx_target_dup", klpx_bad_int, 2);
+	} else if (!strcmp(bad, "dup_func")) {
+		klpx_bad_func(1, "klpx_target_answer", klpx_bad_answer, 0);
+	} else if (!strcmp(bad, "dup_obj")) {
+		klpx_bad_objs[1] = klpx_bad_objs[0];
+	} else if (!strcmp(bad, "wrong_mod")) {
+		klpx_bad_patch.mod = klpx_target_module();
+	} else if (!strcmp(bad, "notrace")) {
+		klpx_bad_func(1, "klpx_target_notrace", klpx_bad_int, 0);
+	} else if (!strcmp(bad, "vmlinux_nosym")) {
+		klpx_bad_objs[1].funcs = klpx_bad_funcs + 1;
+		klpx_bad_func(1, "klpx_no_such_function", klpx_bad_int, 0);
+	} else if (strcmp(bad, "twice") && strcmp(bad, "none")) {
+		return -EDOM;
+	}
+
+	ret = klpx_enable_patch(&klpx_bad_patch);
+	if (!strcmp(bad, "twice") && !ret) {
+		ret = klpx_enable_patch(&klpx_bad_patch);
+		pr_info("klpx_test_bad: second enable returned %d\n", ret);
+		return 0;
+	}
+	return ret;
+}
+
+static void __exit klpx_bad_exit(void)
+{
+}
+
+module_init(klpx_bad_init);
+module_exit(klpx_bad_exit);
+MODULE_LICENSE("GPL");

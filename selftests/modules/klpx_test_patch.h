@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One test patch, built as klpx_test_patch1 and klpx_test_patch2 with
+ * KLPX_TP_NAME set: both replace klpx_target_answer() and
+ * klpx_target_wait() of klpx_test_target, and answer with their name.
+ */
+#include <linux/module.h>
+#include <klpx/livepatch.h>
+
+extern int klpx_target_sleep(void);
+
+static const char *klpx_tp_answer(void)
+{
+	return KLPX_TP_NAME;
+}
+
+static int klpx_tp_wait(void)
+{
+	return klpx_target_sleep();
+}
+
+static struct klpx_func klpx_tp_funcs[] = {
+	{ .old_name = "klpx_target_answer", .new_func = klpx_tp_answer },
+	{ .old_name = "klpx_target_wait", .new_func = klpx_tp_wait },
+	{ }
+};
+
+static struct klpx_object klpx_tp_objs[] = {
+	{ .name = "klpx_test_target", .funcs = klpx_tp_funcs },
+	{ }
+};
+
+static struct klpx_patch klpx_tp_patch = {
+	.mod = THIS_MODULE,
+	.objs = klpx_tp_objs,
+};
+
+static int __init klpx_tp_init(void)
+{
+	return klpx_enable_patch(&klpx_tp_patch);
+}
+
+static void __exit klpx_tp_exit(void)
+{
+}
+
+module_init(klpx_tp_init);
+module_exit(klpx_tp_exit);
+MODULE_LICENSE("GPL");
