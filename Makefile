@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# klpx: build entry points.
+#
+#   make              klpx.ko, test modules, BPF objects, tools
+#   make check        install deps, build, boot the VM, run every selftest
+#   make check-bench  prove the bench catches a failing case and a WARN
+#   make demo         install deps, build, boot, load klpx and the sample patch
+#   make vm           interactive shell in the VM with klpx.ko loaded
+#   make vm-run SCRIPT=path [ARGS="..."]   run a script in the VM
+#   make deps         install the toolchain, unpack the reference kernel
+#   make clean
+#
+# KDIR=dir builds against another kernel (default: the reference kernel's
+# headers, from selftests/bench/env.sh), e.g. KDIR=/lib/modules/$(uname -r)/build.
+# V=1 shows the commands.  KLPX_CASES="selftests/cases/1*.sh" runs a subset.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+BENCH := $(CURDIR)/selftests/bench
+
+# KVER, KDIR, KLPX_VMLINUX...: only when a goal needs them (env.sh asks
+# apt's local cache, nothing else).  Command-line values win.
+ifneq ($(filter-out clean help,$(or $(MAKECMDGOALS),all)),)
+$(foreach kv,$(shell $(BENCH)/env.sh),$(eval $(firstword $(subst =, ,$(kv))) ?= $(patsubst $(firstword $(subst =, ,$(kv)))=%,%,$(kv))))
+endif
+
+# Split BTF for our modules needs the BTF of the kernel they load into:
+# the reference vmlinux from the cache, or the running kernel's.
+ifeq ($(KDIR),/usr/src/linux-headers-$(KVER))
+BTF_BASE ?= $(KLPX_VMLINUX)
+else
+BTF_BASE ?= /sys/kernel/btf/vmlinux
+endif
+
+# Test modules link against klpx's exports.  kbuild's "Skipping BTF" note
+# is dropped: the btf rule below does that step.
+KBUILD = $(MAKE) -C $(KDIR) $(if $(filter 1,$(V)),V=1) M=$(CURDIR)/$(1) \
+	$(if $(filter-out kernel,$(1)),KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kernel/Module.symvers) \
+	$(2) 2>&1 | { grep -v '^Skipping BTF generation' || true; }
+MODULE_DIRS := $(patsubst %/Kbuild,%,$(wildcard kernel/Kbuild selftests/modules/Kbuild))
+SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile))
+
+.PHONY: all modules subdirs btf deps check check-bench demo vm vm-run \
+	meta-modules clean help
+
+all: modules subdirs
+
+modules:
+	$(Q)[ -f "$(KDIR)/Makefile" ] || \
+		{ echo "no kernel build dir $(KDIR): run 'make deps' or pass KDIR=" >&2; exit 1; }
+	$(Q)$(foreach d,$(MODULE_DIRS),$(call KBUILD,$(d),modules) &&) true
+	$(Q)$(MAKE) btf BTF_DIRS="$(MODULE_DIRS)"
+
+# pahole adds split BTF to each module once (kbuild skips it: the headers
+# package has no vmlinux).  /sys/kernel/btf/<module> then appears on load.
+btf:
+	$(Q)if [ ! -r "$(BTF_BASE)" ]; then \
+		echo "  PAHOLE  skipped: no base BTF $(BTF_BASE)"; exit 0; fi; \
+	for ko in $(foreach d,$(BTF_DIRS),$(wildcard $(d)/*.ko)); do \
+		readelf -S -W $$ko | grep -q ' \.BTF ' && continue; \
+		echo "  PAHOLE  $$ko"; \
+		LLVM_OBJCOPY=objcopy pahole -J --btf_gen_floats -j --lang_exclude=rust \
+			--btf_base $(BTF_BASE) $$ko || exit 1; \
+	done
+
+subdirs:
+	$(Q)$(foreach d,$(SUB_DIRS),$(MAKE) -C $(d) KDIR=$(KDIR) BTF_VMLINUX=$(BTF_BASE) &&) true
+
+deps:
+	$(Q)$(BENCH)/deps.sh
+
+# Deps first, then a sub-make: KDIR and friends are read again after deps.sh
+# has installed the headers.
+check: deps
+	$(Q)$(MAKE) all
+	$(Q)$(BENCH)/vm.sh --tap -- selftests/run.sh
+
+meta-modules:
+	$(Q)$(call KBUILD,selftests/meta/warn,modules)
+	$(Q)$(MAKE) btf BTF_DIRS=selftests/meta/warn
+
+check-bench: deps
+	$(Q)$(MAKE) all meta-modules
+	$(Q)$(BENCH)/check-bench.sh
+
+demo: deps
+	$(Q)$(MAKE) all
+	$(Q)$(BENCH)/vm.sh -- selftests/demo.sh
+
+vm: deps
+	$(Q)$(MAKE) all
+	$(Q)$(BENCH)/vm.sh --shell -- $(BENCH)/guest-shell.sh
+
+vm-run:
+	$(Q)[ -n "$(SCRIPT)" ] || { echo "usage: make vm-run SCRIPT=path [ARGS=...]" >&2; exit 2; }
+	$(Q)[ -f "$(SCRIPT)" ] || { echo "no such script: $(SCRIPT)" >&2; exit 2; }
+	$(Q)$(MAKE) deps all
+	$(Q)$(BENCH)/vm.sh -- bash $(abspath $(SCRIPT)) $(ARGS)
+
+clean:
+	$(Q)for d in $(MODULE_DIRS) selftests/meta/warn; do \
+		[ -f $$d/Kbuild ] || continue; \
+		rm -f $$d/*.o $$d/*.ko $$d/*.mod $$d/*.mod.c $$d/.*.cmd \
+		      $$d/modules.order $$d/Module.symvers; \
+	done
+	$(Q)$(foreach d,$(SUB_DIRS),$(MAKE) -C $(d) clean &&) true
+	$(Q)rm -rf build
+
+help:
+	@sed -n '3,17s/^# \{0,1\}//p' Makefile

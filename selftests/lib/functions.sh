@@ -1,0 +1,387 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# functions.sh - the klpx selftests' shared library (sourced by case files).
+#
+# A case file defines case functions and runs each with run_case, which
+# prints one TAP line per case.  A case runs in a subshell: fail/skip end that
+# case only, the cleanup trap unloads whatever the case loaded, and the kernel
+# log the case caused is checked for WARN/BUG/oops/lockdep reports.
+#
+#   . "$KLPX_ROOT/selftests/lib/functions.sh"
+#
+#   # Steps: load klpx.  Expect: /sys/kernel/klpx appears.
+#   case_sysfs()
+#   {
+#   	load_mod "$KLPX_MOD"
+#   	assert_exists /sys/kernel/klpx
+#   }
+#   run_case "klpx creates /sys/kernel/klpx" case_sysfs
+#
+# Helpers are named by what they expect: load_mod expects success,
+# load_failing_mod expects a refusal with a given errno, load_lp expects the
+# transition to finish, load_lp_nowait does not wait for it.  Polling is
+# bounded (loop_until).  Every action is logged into the kernel log (log), so
+# actions and kernel messages read as one stream in dmesg.
+#
+# No "set -e": a case states what it checks with assert_* or fail.
+#
+# Counters live in $KLPX_TAP_DIR (set by run.sh), so numbering goes on across
+# case files, each of which runs as its own process.
+
+KLPX_ROOT=${KLPX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+KLPX_MOD=${KLPX_MOD:-$KLPX_ROOT/kernel/klpx.ko}
+KLPX_TEST_MODS=${KLPX_TEST_MODS:-$KLPX_ROOT/selftests/modules}
+KLPX_SYSFS=/sys/kernel/klpx
+KLPX_TIMEOUT=${KLPX_TIMEOUT:-30}	# default loop_until bound, seconds
+INSMOD=/usr/sbin/insmod			# kmod's: busybox's retries refusals
+RMMOD=/usr/sbin/rmmod
+
+# shellcheck source=selftests/lib/klog.sh
+. "$KLPX_ROOT/selftests/lib/klog.sh"
+
+if [ -z "${KLPX_TAP_DIR:-}" ]; then
+	# Run standalone (bash selftests/cases/NN-x.sh): own counters.
+	KLPX_TAP_DIR=$(mktemp -d /tmp/klpx-tap.XXXXXX)
+	export KLPX_TAP_DIR
+	echo 0 >"$KLPX_TAP_DIR/n"
+fi
+
+# --- logging and kernel log marks -----------------------------------------
+
+# log MSG: print MSG and write it into the kernel log.
+log()
+{
+	echo "$*"
+	echo "klpx-test: $*" >/dev/kmsg 2>/dev/null || true
+}
+
+# kernel_log: the whole kernel log, one message a line.
+kernel_log()
+{
+	dmesg 2>/dev/null
+}
+
+# _after_last STRING: the lines of stdin after the last one holding STRING
+# (all lines if none does).
+_after_last()
+{
+	awk -v pat="$1" '{ l[NR] = $0; if (index($0, pat)) s = NR }
+		END { for (i = s + 1; i <= NR; i++) print l[i] }'
+}
+
+# mark: start a fresh window of kernel messages (run_case sets one before
+# each case).  dmesg_since_mark prints the messages after it, without
+# timestamps and without the lines the tests wrote themselves.
+mark()
+{
+	echo "klpx-test: mark $$.${RANDOM}" >/dev/kmsg
+}
+
+dmesg_since_mark()
+{
+	kernel_log | _after_last 'klpx-test: mark ' |
+		sed 's/^\[[ 0-9.]*\] //' | grep -v '^klpx-test: ' || true
+}
+
+# --- results ----------------------------------------------------------------
+
+# fail MSG: end the current case as failed.
+fail()
+{
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# skip REASON: end the current case as skipped.  Only for a kernel feature
+# the test cannot have; never for a missing tool of the bench (require_cmd
+# fails instead).
+skip()
+{
+	[ -n "$*" ] || fail "skip without a reason"
+	echo "$*" >"$KLPX_CASE_DIR/skip"
+	exit 77
+}
+
+# require_cmd CMD...: the bench needs these; missing one is a failure.
+require_cmd()
+{
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			fail "bench dependency missing in the guest: $c (run selftests/bench/deps.sh)"
+	done
+}
+
+assert_eq()
+{
+	local expected=$1 actual=$2 what=${3:-value}
+	[ "$expected" = "$actual" ] ||
+		fail "$what: expected '$expected', got '$actual'"
+}
+
+# assert_contains HAYSTACK NEEDLE [what]
+assert_contains()
+{
+	local hay=$1 needle=$2 what=${3:-output}
+	case $hay in
+	*"$needle"*) ;;
+	*) fail "$what does not contain '$needle':"$'\n'"$hay" ;;
+	esac
+}
+
+assert_not_contains()
+{
+	local hay=$1 needle=$2 what=${3:-output}
+	case $hay in
+	*"$needle"*) fail "$what contains '$needle':"$'\n'"$hay" ;;
+	esac
+}
+
+assert_exists()
+{
+	[ -e "$1" ] || fail "$1 does not exist"
+}
+
+assert_missing()
+{
+	[ ! -e "$1" ] || fail "$1 exists"
+}
+
+# loop_until 'CMD' [TIMEOUT]: run CMD (eval'd) every 0.1 s until it
+# succeeds; return 1 after TIMEOUT seconds (default $KLPX_TIMEOUT).
+loop_until()
+{
+	local cmd=$1 timeout=${2:-$KLPX_TIMEOUT} deadline
+	deadline=$(( $(date +%s%N) + timeout * 1000000000 ))
+	while ! eval "$cmd"; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+# --- modules ------------------------------------------------------------------
+
+# mod_name PATH: the module name a .ko file loads as.
+mod_name()
+{
+	local n
+	n=$(modinfo -F name "$1" 2>/dev/null)
+	[ -n "$n" ] || n=$(basename "$1" .ko)
+	echo "${n//-/_}"
+}
+
+mod_loaded()
+{
+	[ -d "/sys/module/$1" ] && [ -e "/sys/module/$1/initstate" ]
+}
+
+# Remember what a case loaded, so the cleanup trap can unload it.
+_track()
+{
+	echo "$1 $2" >>"$KLPX_CASE_DIR/loaded"
+}
+
+# load_mod PATH [PARAMS...]: load a module, expect success.
+load_mod()
+{
+	local path=$1 name out; shift
+	[ -f "$path" ] || fail "no module $path (was it built? make)"
+	name=$(mod_name "$path")
+	log "% insmod ${path#"$KLPX_ROOT"/} $*"
+	out=$("$INSMOD" "$path" "$@" 2>&1) || fail "insmod $path failed: $out"
+	_track mod "$name"
+	loop_until "grep -q live /sys/module/$name/initstate 2>/dev/null" ||
+		fail "module $name is not live after insmod"
+}
+
+# load_failing_mod PATH ERRNO_NAME [PARAMS...]: expect the load to be
+# refused with ERRNO_NAME (EINVAL, EBUSY, ENOENT...).  Uses finit_module(2)
+# once, through perl, to see the exact errno (kmod's insmod prints its own
+# wording for some errnos, busybox's retries with init_module).
+load_failing_mod()
+{
+	local path=$1 want=$2 got name; shift 2
+	[ -f "$path" ] || fail "no module $path (was it built? make)"
+	name=$(mod_name "$path")
+	log "% insmod ${path#"$KLPX_ROOT"/} $* (expect $want)"
+	got=$(perl -MErrno -e '
+		open(my $f, "<", $ARGV[0]) or die "open $ARGV[0]: $!\n";
+		my $params = join(" ", @ARGV[1..$#ARGV]);
+		# finit_module is syscall 313 on x86_64
+		if (syscall(313, fileno($f), $params, 0) == 0) { print "0\n"; exit 0 }
+		my ($n) = grep { $!{$_} } keys %!;
+		print(($n // ("errno " . ($! + 0))), "\n");
+	' "$path" "$@")
+	if [ "$got" = 0 ]; then
+		_track mod "$name"
+		fail "$path loaded, expected a refusal with $want"
+	fi
+	log "insmod refused: $got"
+	assert_eq "$want" "$got" "errno of the refused load"
+	! mod_loaded "$name" || fail "$name is loaded after a refused load"
+}
+
+# unload_mod NAME: unload a module, expect success.
+unload_mod()
+{
+	local name=$1 out
+	loop_until "[ \"\$(cat /sys/module/$name/refcnt 2>/dev/null)\" = 0 ]" ||
+		fail "module $name still in use (refcnt $(cat "/sys/module/$name/refcnt" 2>/dev/null))"
+	log "% rmmod $name"
+	out=$("$RMMOD" "$name" 2>&1) || fail "rmmod $name failed: $out"
+	loop_until "[ ! -e /sys/module/$name ]" ||
+		fail "/sys/module/$name still there after rmmod"
+}
+
+# load_lp_nowait PATH [PARAMS...]: load a klpx patch module, expect its
+# /sys/kernel/klpx/<name> directory; do not wait for the transition.
+load_lp_nowait()
+{
+	local path=$1 name; shift
+	name=$(mod_name "$path")
+	load_mod "$path" "$@"
+	sed -i "\$s/^mod $name\$/lp $name/" "$KLPX_CASE_DIR/loaded"
+	loop_until "[ -d $KLPX_SYSFS/$name ]" ||
+		fail "$KLPX_SYSFS/$name did not appear"
+}
+
+# load_lp PATH [PARAMS...]: load a klpx patch module and wait until its
+# transition is over (transition reads 0).
+load_lp()
+{
+	local path=$1 name
+	name=$(mod_name "$path")
+	load_lp_nowait "$@"
+	wait_transition "$name"
+}
+
+# wait_transition NAME [TIMEOUT]
+wait_transition()
+{
+	loop_until "grep -qx 0 $KLPX_SYSFS/$1/transition 2>/dev/null" "${2:-}" ||
+		fail "transition of $1 did not finish (transition=$(cat "$KLPX_SYSFS/$1/transition" 2>/dev/null))"
+}
+
+# disable_lp NAME: write 0 to enabled and wait until the patch's sysfs
+# directory is gone.
+disable_lp()
+{
+	local name=$1
+	log "% echo 0 > $KLPX_SYSFS/$name/enabled"
+	echo 0 >"$KLPX_SYSFS/$name/enabled" || fail "cannot disable $name"
+	loop_until "[ ! -e $KLPX_SYSFS/$name ]" ||
+		fail "$KLPX_SYSFS/$name still there after disabling"
+}
+
+# unload_lp NAME: unload a patch module (disabled already).
+unload_lp()
+{
+	unload_mod "$1"
+}
+
+# on_cleanup 'CMD': run CMD (eval'd) when the case ends, before modules are
+# unloaded, last registered first.
+on_cleanup()
+{
+	echo "$1" >>"$KLPX_CASE_DIR/cleanup"
+}
+
+# The case's EXIT trap: undo what the case set up, newest first.  A module
+# that cannot be unloaded fails the case, since it would leak into the next.
+_case_cleanup()
+{
+	local rc=$? kind name line bad=
+	trap - EXIT
+	if [ -s "$KLPX_CASE_DIR/cleanup" ]; then
+		tac "$KLPX_CASE_DIR/cleanup" | while IFS= read -r line; do
+			eval "$line" || echo "cleanup: '$line' failed" >&2
+		done
+	fi
+	if [ -s "$KLPX_CASE_DIR/loaded" ]; then
+		while read -r kind name; do
+			mod_loaded "$name" || continue
+			if [ "$kind" = lp ] && [ -e "$KLPX_SYSFS/$name/enabled" ] &&
+			   [ "$(cat "$KLPX_SYSFS/$name/enabled")" = 1 ]; then
+				echo 0 >"$KLPX_SYSFS/$name/enabled" 2>/dev/null
+				loop_until "[ ! -e $KLPX_SYSFS/$name ]" ||
+					{ echo "FAIL: cleanup: cannot disable $name" >&2; bad=1; }
+			fi
+			log "% rmmod $name (cleanup)" >/dev/null
+			loop_until "\"$RMMOD\" $name 2>/dev/null" 10 ||
+				{ echo "FAIL: cleanup: cannot unload $name" >&2; bad=1; }
+		done < <(tac "$KLPX_CASE_DIR/loaded")
+	fi
+	[ -z "$bad" ] || [ "$rc" = 77 ] || rc=1
+	exit "$rc"
+}
+
+# --- cases ----------------------------------------------------------------
+
+_tap_next()
+{
+	local n
+	n=$(( $(cat "$KLPX_TAP_DIR/n") + 1 ))
+	echo "$n" >"$KLPX_TAP_DIR/n"
+	echo "$n"
+}
+
+_tap_count()
+{
+	echo "$2" >>"$KLPX_TAP_DIR/$1"
+}
+
+# diag FILE: print FILE as TAP diagnostics
+_diag()
+{
+	sed 's/^/# /' "$1"
+}
+
+# run_case DESCRIPTION FUNCTION [ARGS...]: run one case in a subshell and
+# print its TAP line.  The case fails if FUNCTION fails, if its cleanup
+# fails, or if the kernel log since the previous case holds a WARN, BUG,
+# oops, lockdep report, stall or panic.
+run_case()
+{
+	local desc=$1 fn=$2 n rc out splats; shift 2
+	n=$(_tap_next)
+	KLPX_CASE_DIR="$KLPX_TAP_DIR/case.$n"
+	mkdir -p "$KLPX_CASE_DIR"
+	out="$KLPX_CASE_DIR/output"
+
+	echo "klpx-test: ==== case $n: $desc" >/dev/kmsg
+	(
+		export KLPX_CASE_DIR
+		trap _case_cleanup EXIT
+		mark
+		"$fn" "$@"
+	) >"$out" 2>&1 </dev/null
+	rc=$?
+
+	# The kernel log since the previous case ended (its "----" line).
+	if splats=$(kernel_log | _after_last 'klpx-test: ---- ' | klog_splats 60); then
+		{
+			echo "kernel log reports a problem:"
+			printf '%s\n' "$splats"
+		} >>"$out"
+		rc=1
+	fi
+	echo "klpx-test: ---- case $n done (status $rc)" >/dev/kmsg
+
+	case $rc in
+	0)
+		echo "ok $n - $desc"
+		[ -z "${V:-}" ] || [ "${V:-}" = 0 ] || _diag "$out"
+		_tap_count passed "$n"
+		;;
+	77)
+		echo "ok $n - $desc # SKIP $(cat "$KLPX_CASE_DIR/skip" 2>/dev/null)"
+		_tap_count skipped "$n"
+		;;
+	*)
+		echo "not ok $n - $desc"
+		tail -n 60 "$out" | sed 's/^/# /'
+		_tap_count failed "$n"
+		;;
+	esac
+	return 0
+}
