@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-bench.sh - make check-bench: prove the bench reports failures.
+#
+# Each check boots the VM on something that must fail and asserts the bench
+# said so, in its summary line, its exit status and its diagnostics:
+#   1. a failing case (selftests/meta/fail.sh): "1 failed", status != 0;
+#   2. a case that loads a module that WARNs (selftests/meta/warn.sh):
+#      the case's kernel log check fails it;
+#   3. the same module loaded outside any case (selftests/meta/warn-nocase.sh):
+#      the host's scan of the guest kernel log fails the run;
+#   4. a kernel panic: the VM stops, the bench says so;
+#   5. a hang: the wall-clock timeout kills the VM.
+# Two VMs run at a time (one host thread each).  Exit status 0 only if
+# every failure was detected.
+
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root" || exit 1
+[ -f selftests/meta/warn/klpx_test_warn.ko ] ||
+	{ echo "selftests/meta/warn/klpx_test_warn.ko missing: make meta-modules" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/klpx-check-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# boot NAME [VM.SH ARGS...]: run vm.sh in the background, output in $work.
+boot()
+{
+	local name=$1; shift
+	( "$here/vm.sh" "$@" >"$work/$name.out" 2>&1; echo $? >"$work/$name.rc" ) &
+}
+
+n=0
+bad=0
+# expect NAME DESCRIPTION REGEX...: vm.sh exited non-zero and its output
+# matches every REGEX.
+expect()
+{
+	local name=$1 desc=$2 rc re miss=; shift 2
+	n=$((n + 1))
+	rc=$(cat "$work/$name.rc")
+	[ "$rc" != 0 ] || miss="exit status 0"
+	for re in "$@"; do
+		grep -q -E -- "$re" "$work/$name.out" || miss="${miss:+$miss; }no line matching /$re/"
+	done
+	if [ -z "$miss" ]; then
+		echo "ok $n - $desc (exit status $rc)"
+	else
+		echo "not ok $n - $desc: $miss"
+		sed 's/^/#   /' "$work/$name.out" | tail -n 40
+		bad=$((bad + 1))
+	fi
+}
+
+boot fail --tap -- selftests/run.sh selftests/meta/fail.sh
+boot warn --tap -- selftests/run.sh selftests/meta/warn.sh
+wait
+expect fail "a failing case is counted and fails the run" \
+	'^not ok [0-9]+ - meta: a deliberately failing case$' \
+	"^# FAIL: meta: a value compared on purpose: expected 'expected', got 'actual'$" \
+	'^[0-9]+ passed, 1 failed$'
+expect warn "a WARN during a case fails that case" \
+	'^not ok [0-9]+ - meta: a module that WARNs on load$' \
+	'^# kernel log reports a problem:' \
+	'WARNING: .*klpx_test_warn' \
+	'^[0-9]+ passed, 1 failed$'
+
+boot nocase -- bash selftests/meta/warn-nocase.sh
+boot panic -- bash -c 'echo 1 >/proc/sys/kernel/panic_on_oops; echo c >/proc/sysrq-trigger'
+wait
+expect nocase "a WARN outside any case fails the run (host-side scan)" \
+	'^# bench: FAIL: the guest kernel log reports a problem' \
+	'WARNING: .*klpx_test_warn'
+expect panic "a kernel panic stops the VM and fails the run" \
+	'^# bench: FAIL: the guest kernel panicked$' \
+	'Kernel panic - not syncing'
+
+KLPX_VM_TIMEOUT=25 boot hang -- sleep 600
+wait
+expect hang "a hung guest is killed at the timeout and fails the run" \
+	'^# bench: FAIL: VM timed out after 25s'
+
+echo "check-bench: $((n - bad)) of $n failures detected"
+[ "$bad" = 0 ]

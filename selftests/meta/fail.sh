@@ -1,0 +1,14 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fail.sh - a case that fails on purpose (make check-bench only): the
+# summary must count it and the run's exit status must be non-zero.
+
+# shellcheck source=selftests/lib/functions.sh
+. "$KLPX_ROOT/selftests/lib/functions.sh"
+
+case_fail()
+{
+	assert_eq "expected" "actual" "meta: a value compared on purpose"
+}
+run_case "meta: a deliberately failing case" case_fail
