@@ -46,6 +46,11 @@ mount -t proc proc $R/proc
 mount -t sysfs sysfs $R/sys
 mount -t devtmpfs devtmpfs $R/dev
 mkdir -p $R/dev/pts $R/dev/shm
+# what udev would add: bash's <(...) needs /dev/fd
+ln -sf /proc/self/fd $R/dev/fd
+ln -sf /proc/self/fd/0 $R/dev/stdin
+ln -sf /proc/self/fd/1 $R/dev/stdout
+ln -sf /proc/self/fd/2 $R/dev/stderr
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
 mount -t devpts -o ptmxmode=0666 devpts $R/dev/pts
 mount -t debugfs debugfs $R/sys/kernel/debug

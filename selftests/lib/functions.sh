@@ -187,7 +187,7 @@ load_mod()
 	local path=$1 name out; shift
 	[ -f "$path" ] || fail "no module $path (was it built? make)"
 	name=$(mod_name "$path")
-	log "% insmod ${path#"$KLPX_ROOT"/} $*"
+	log "% insmod ${path#"$KLPX_ROOT"/}${*:+ $*}"
 	out=$("$INSMOD" "$path" "$@" 2>&1) || fail "insmod $path failed: $out"
 	_track mod "$name"
 	loop_until "grep -q live /sys/module/$name/initstate 2>/dev/null" ||
@@ -203,7 +203,7 @@ load_failing_mod()
 	local path=$1 want=$2 got name; shift 2
 	[ -f "$path" ] || fail "no module $path (was it built? make)"
 	name=$(mod_name "$path")
-	log "% insmod ${path#"$KLPX_ROOT"/} $* (expect $want)"
+	log "% insmod ${path#"$KLPX_ROOT"/}${*:+ $*} (expect $want)"
 	got=$(perl -MErrno -e '
 		open(my $f, "<", $ARGV[0]) or die "open $ARGV[0]: $!\n";
 		my $params = join(" ", @ARGV[1..$#ARGV]);

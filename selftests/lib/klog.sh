@@ -32,7 +32,9 @@ klog_splats()
 	     grep -q -E -- "$KLOG_SPLAT_RE"; then
 		return 1
 	fi
-	printf '%s\n' "$hits" | head -n "$max"
+	# "> " marks the reporting lines, "  " their context
+	printf '%s\n' "$hits" | sed -E 's/^[0-9]+:/> /; s/^[0-9]+-/  /' |
+		head -n "$max"
 	[ "$(printf '%s\n' "$hits" | wc -l)" -le "$max" ] ||
 		echo "... (cut at $max lines)"
 	return 0
