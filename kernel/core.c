@@ -63,15 +63,15 @@ static int klpx_check_funcs(struct klpx_patch *patch, struct klpx_object *obj)
 }
 
 /* Checks what the author wrote; nothing is changed yet. */
-static int klpx_check_patch(struct klpx_patch *patch, void *caller)
+static int klpx_check_patch(struct klpx_patch *patch)
 {
 	const char *pname = patch->mod ? klpx_patch_name(patch) : "?";
 	struct klpx_object *obj, *other;
 	int ret;
 
-	if (!patch->mod || !within_module((unsigned long)patch, patch->mod) ||
-	    !within_module((unsigned long)caller, patch->mod)) {
-		pr_err("patch '%s': mod is not the module that calls klpx_enable_patch()\n",
+	/* the caller's return address may be gone (tail call): the struct */
+	if (!patch->mod || !within_module((unsigned long)patch, patch->mod)) {
+		pr_err("patch '%s': mod is not the module that holds the patch\n",
 		       pname);
 		return -EINVAL;
 	}
@@ -274,14 +274,13 @@ err:
  * module cannot be removed until the patch is disabled and freed. On error
  * nothing is patched, one "klpx:" message names the patch and the field.
  */
-noinline int klpx_enable_patch(struct klpx_patch *patch)
+int klpx_enable_patch(struct klpx_patch *patch)
 {
-	void *caller = __builtin_return_address(0);
 	int ret;
 
 	if (!patch)
 		return -EINVAL;
-	ret = klpx_check_patch(patch, caller);
+	ret = klpx_check_patch(patch);
 	if (ret)
 		return ret;
 

@@ -140,6 +140,9 @@ struct klpx_probe {
 	struct tracepoint *tp;
 };
 
+/* probes are on the tracepoints: between register and unregister */
+static bool klpx_probes_on;
+
 static struct klpx_probe klpx_probes[] = {
 	{ "sys_exit", klpx_probe_sys_exit },
 	{ "sched_switch", klpx_probe_sched_switch },
@@ -176,6 +179,7 @@ void klpx_probes_register(void)
 {
 	int i, ret;
 
+	klpx_probes_on = true;
 	for (i = 0; i < ARRAY_SIZE(klpx_probes); i++) {
 		ret = tracepoint_probe_register(klpx_probes[i].tp,
 						klpx_probes[i].fn, NULL);
@@ -190,6 +194,9 @@ void klpx_probes_unregister(void)
 {
 	int i;
 
+	if (!klpx_probes_on)
+		return;
+	klpx_probes_on = false;
 	for (i = 0; i < ARRAY_SIZE(klpx_probes); i++)
 		tracepoint_probe_unregister(klpx_probes[i].tp,
 					    klpx_probes[i].fn, NULL);
