@@ -137,6 +137,13 @@ main()
 	[ -d "$cache/root/lib/modules/$kver/kernel" ] ||
 		die "$cache/root has no modules for $kver"
 
+	# modules.dep is made by the package's postinst, which never ran:
+	# make it, so modprobe works in the guest.
+	if [ ! -f "$cache/root/lib/modules/$kver/modules.dep" ]; then
+		msg "depmod for the guest modules"
+		depmod -b "$cache/root" "$kver"
+	fi
+
 	ln -sf "root/boot/vmlinuz-$kver" "$cache/vmlinuz"
 
 	if [ ! -f "$cache/vmlinux" ]; then
