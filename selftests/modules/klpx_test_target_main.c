@@ -47,8 +47,8 @@ notrace noinline int klpx_target_notrace(void)
 	return 1;
 }
 
-/* the sleeping part, shared by the original wait and a patch's */
-int klpx_target_sleep(void)
+/* sleeps here, in the function the test patches, until released */
+noinline int klpx_target_wait(void)
 {
 	int ret = 0;
 
@@ -60,12 +60,6 @@ int klpx_target_sleep(void)
 	strscpy(klpx_target_last, klpx_target_answer(),
 		sizeof(klpx_target_last));
 	return ret;
-}
-EXPORT_SYMBOL_GPL(klpx_target_sleep);
-
-noinline int klpx_target_wait(void)
-{
-	return klpx_target_sleep();
 }
 
 static int answer_show(struct seq_file *m, void *v)

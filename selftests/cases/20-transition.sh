@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The per-task consistency model: tasks move universe only where safe.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+T=/sys/kernel/tracing
+TASKS=/sys/kernel/debug/klpx/tasks
+DELAY=/sys/module/klpx/parameters/signal_delay_ms
+answer() { cat /proc/klpx_target/answer; }
+klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
+
+# block_in_target: a task sleeps in klpx_target_wait(); prints its pid
+block_in_target()
+{
+	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
+	local pid=$!
+	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null"
+	loop_until "grep -q klpx_target_wait /proc/$pid/stack 2>/dev/null || grep -q 'wait' /proc/$pid/wchan 2>/dev/null" 10 ||
+		fail "the blocker did not go to sleep"
+	sleep 0.5
+	echo "$pid"
+}
+
+trace_on()
+{
+	echo > $T/trace
+	echo 1 > $T/events/klp/enable
+	on_cleanup "echo 0 > $T/events/klp/enable"
+}
+
+# Steps: a task sleeps in klpx_target_wait(); patch1 patches it (signals
+# off). Expect: transition stays 1, the state file names the task with
+# "function on stack" and klpx_target_wait; a new task gets patch1's code;
+# the sleeper, released, still gets the original code; then it completes.
+case_blocked()
+{
+	local pid line
+	klpx_up
+	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	load_mod "$M/klpx_test_target.ko"
+	pid=$(block_in_target)
+	trace_on
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	sleep 2
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
+	line=$(grep -P "^$pid\t" $TASKS)
+	assert_contains "$line" "unpatched	function on stack	klpx_target_wait" "state file line of the blocker"
+	assert_contains "$(cat $T/trace)" "klp_stack_check_fail: pid=$pid comm=sh reason=function_on_stack func=klpx_target_wait"
+	assert_eq patch1 "$(answer)" "answer of a new task during the transition"
+	log "% echo 1 > /proc/klpx_target/release"
+	echo 1 > /proc/klpx_target/release
+	wait_transition klpx_test_patch1 20
+	assert_eq original "$(cat /proc/klpx_target/last)" "answer the sleeper got before it switched"
+	assert_eq patch1 "$(answer)" "answer after the transition"
+	assert_eq "# no transition" "$(cat $TASKS)" "state file after completion"
+	assert_contains "$(cat $T/trace)" "klp_transition_complete: patch=klpx_test_patch1 target=patched"
+	assert_contains "$(cat $T/trace)" "klp_task_switch: pid=$pid comm=sh from=unpatched to=patched how=syscall_exit"
+	disable_lp klpx_test_patch1
+}
+run_case "a task sleeping in a patched function holds the transition until released" case_blocked
+
+# Steps: an interruptible sleeper blocks; signal_delay_ms=300.
+# Expect: a fake signal reaches it, it switches, the transition completes.
+case_fake_signal()
+{
+	local pid
+	klpx_up
+	echo 300 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	load_mod "$M/klpx_test_target.ko"
+	pid=$(block_in_target)
+	trace_on
+	load_lp "$M/klpx_test_patch1.ko"
+	assert_contains "$(cat $T/trace)" "klp_task_signal: pid=$pid comm=sh kind=signal"
+	disable_lp klpx_test_patch1
+}
+run_case "a fake signal moves an interruptible sleeper and the transition completes" case_fake_signal
+
+# Steps: an uninterruptible sleeper blocks patch1; write 0 to enabled.
+# Expect: the transition reverses to unpatched and completes, the patch
+# goes, the original code answers.
+case_reverse()
+{
+	klpx_up
+	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	load_mod "$M/klpx_test_target.ko" uninterruptible=1
+	block_in_target >/dev/null
+	trace_on
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	sleep 1
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
+	log "% echo 0 > enabled (reverse)"
+	echo 0 > $KLPX_SYSFS/klpx_test_patch1/enabled || fail "reverse refused"
+	loop_until "[ ! -e $KLPX_SYSFS/klpx_test_patch1 ]" 20 || fail "reversed patch not freed"
+	assert_eq original "$(answer)" "answer after reversal"
+	assert_contains "$(cat $T/trace)" "klp_transition_reverse: patch=klpx_test_patch1 target=unpatched"
+	assert_contains "$(cat $T/trace)" "klp_transition_complete: patch=klpx_test_patch1 target=unpatched"
+}
+run_case "writing 0 to enabled mid-transition reverses it and every task returns" case_reverse
+
+# Steps: 128 processes read a patched function in a loop, 2 busy user
+# loops, 500 sleeping processes; enable and disable patch1.
+# Expect: both transitions complete.
+case_load()
+{
+	local i pids=()
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	for i in $(seq 128); do
+		sh -c 'while :; do read a < /proc/klpx_target/answer; done' & pids+=($!)
+	done
+	for i in 1 2; do sh -c 'while :; do :; done' & pids+=($!); done
+	for i in $(seq 500); do sleep 1000 & pids+=($!); done
+	on_cleanup "kill ${pids[*]} 2>/dev/null; wait 2>/dev/null"
+	trace_on
+	load_lp "$M/klpx_test_patch1.ko"
+	assert_eq patch1 "$(answer)" "answer under load"
+	disable_lp klpx_test_patch1
+	assert_eq original "$(answer)" "answer after disable under load"
+	assert_contains "$(cat $T/trace)" "how=ipi" "switches by IPI (busy loops)"
+}
+run_case "transitions complete under 128 callers, busy loops and 500 sleepers" case_load
+
+# Steps: enable and disable patch1 20 times while a caller loops.
+# Expect: every cycle completes; no state is left.
+case_cycles()
+{
+	local i
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	sh -c 'while :; do read a < /proc/klpx_target/answer; done' &
+	on_cleanup "kill $! 2>/dev/null"
+	for i in $(seq 20); do
+		load_lp "$M/klpx_test_patch1.ko"
+		disable_lp klpx_test_patch1
+		unload_mod klpx_test_patch1
+	done
+	assert_eq "# no transition" "$(cat $TASKS)" "state file after the cycles"
+}
+run_case "20 enable/disable cycles complete and leave no state" case_cycles
+
+case_core_unload()
+{
+	unload_mod klpx
+}
+run_case "the core unloads after the transition cases" case_core_unload
