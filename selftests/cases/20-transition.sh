@@ -22,10 +22,16 @@ block_in_target()
 	echo "$pid"
 }
 
+# trace_on [EVENT...]: record these klp events (default: all of them)
 trace_on()
 {
+	local e
 	echo > $T/trace
-	echo 1 > $T/events/klp/enable
+	if [ $# -eq 0 ]; then
+		echo 1 > $T/events/klp/enable
+	else
+		for e in "$@"; do echo 1 > $T/events/klp/$e/enable; done
+	fi
 	on_cleanup "echo 0 > $T/events/klp/enable"
 }
 
@@ -106,20 +112,39 @@ case_load()
 	local i pids=()
 	klpx_up
 	load_mod "$M/klpx_test_target.ko"
+	# sleepers first: forking is slow once the CPUs are busy (TCG)
+	for i in $(seq 500); do sleep 1000 & pids+=($!); done
 	for i in $(seq 128); do
 		sh -c 'while :; do read a < /proc/klpx_target/answer; done' & pids+=($!)
 	done
 	for i in 1 2; do sh -c 'while :; do :; done' & pids+=($!); done
-	for i in $(seq 500); do sleep 1000 & pids+=($!); done
 	on_cleanup "kill ${pids[*]} 2>/dev/null; wait 2>/dev/null"
-	trace_on
+	trace_on klp_transition_complete
 	load_lp "$M/klpx_test_patch1.ko"
 	assert_eq patch1 "$(answer)" "answer under load"
 	disable_lp klpx_test_patch1
 	assert_eq original "$(answer)" "answer after disable under load"
-	assert_contains "$(cat $T/trace)" "how=ipi" "switches by IPI (busy loops)"
+	assert_contains "$(cat $T/trace)" "klp_transition_complete: patch=klpx_test_patch1 target=unpatched"
 }
 run_case "transitions complete under 128 callers, busy loops and 500 sleepers" case_load
+
+# Steps: one busy user loop (fewer hogs than CPUs: nothing preempts it),
+# a patch enabled. Expect: the hog never sleeps nor makes a syscall, so it
+# is moved by the IPI switch point.
+case_hog()
+{
+	local hog
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	sh -c 'while :; do :; done' & hog=$!
+	on_cleanup "kill $hog 2>/dev/null; wait $hog 2>/dev/null"
+	sleep 1
+	trace_on klp_task_switch
+	load_lp "$M/klpx_test_patch1.ko"
+	assert_contains "$(grep "pid=$hog " $T/trace)" "from=unpatched to=patched how=ipi" "switch of the hog"
+	disable_lp klpx_test_patch1
+}
+run_case "a busy user loop on another CPU is moved by an IPI" case_hog
 
 # Steps: enable and disable patch1 20 times while a caller loops.
 # Expect: every cycle completes; no state is left.

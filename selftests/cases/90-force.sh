@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# force: the last case file, since a forced patch module stays loaded for
+# good (and with it klpx.ko) until the VM stops.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+T=/sys/kernel/tracing
+answer() { cat /proc/klpx_target/answer; }
+
+# Steps: an uninterruptible sleeper in klpx_target_wait() blocks patch1;
+# echo 1 > force. Expect: the transition completes at once (forced), new
+# code answers, and after disable the patch module cannot be removed.
+case_force()
+{
+	local pid out
+	mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
+	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
+	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	load_mod "$M/klpx_test_target.ko" uninterruptible=1
+	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
+	pid=$!
+	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid"
+	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	echo > $T/trace; echo 1 > $T/events/klp/enable
+	on_cleanup "echo 0 > $T/events/klp/enable"
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	sleep 1
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
+	log "% echo 1 > force"
+	echo 1 > $KLPX_SYSFS/klpx_test_patch1/force || fail "force refused"
+	assert_eq 0 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition after force"
+	assert_eq patch1 "$(answer)" "answer after force"
+	assert_contains "$(cat $T/trace)" "klp_transition_force: patch=klpx_test_patch1 target=patched"
+	assert_contains "$(cat $T/trace)" "forced=1"
+	assert_contains "$(dmesg_since_mark)" "klpx: patch 'klpx_test_patch1': forcing the transition: its module stays loaded"
+	echo 1 > /proc/klpx_target/release; wait $pid
+	disable_lp klpx_test_patch1
+	out=$("$RMMOD" klpx_test_patch1 2>&1) && fail "rmmod of a forced patch module succeeded"
+	assert_contains "$out" "in use"
+	# it stays loaded by design: not the cleanup's to remove
+	sed -i '/ klpx_test_patch1$/d' "$KLPX_CASE_DIR/loaded"
+}
+run_case "force completes a blocked transition and pins the patch module" case_force
