@@ -17,6 +17,8 @@
 /* See klpx.h for the locking rules of everything below. */
 DEFINE_MUTEX(klpx_mutex);
 LIST_HEAD(klpx_patches);
+/* patches replaced by an atomic replace, until their free work is done */
+LIST_HEAD(klpx_replaced);
 
 static bool klpx_patch_known(struct klpx_patch *patch)
 {
@@ -136,6 +138,150 @@ static void klpx_init_patch_early(struct klpx_patch *patch)
 	}
 }
 
+static bool klpx_same_object(const struct klpx_object *a,
+			     const struct klpx_object *b)
+{
+	return (!a->name && !b->name) ||
+	       (a->name && b->name && !strcmp(a->name, b->name));
+}
+
+static struct klpx_object *klpx_find_object(struct klpx_patch *patch,
+					    struct klpx_object *old)
+{
+	struct klpx_object *obj;
+
+	klpx_for_each_object(patch, obj)
+		if (klpx_same_object(obj, old))
+			return obj;
+	return NULL;
+}
+
+static bool klpx_has_func(struct klpx_object *obj, struct klpx_func *old)
+{
+	struct klpx_func *func;
+
+	klpx_for_each_func(obj, func)
+		if (!strcmp(func->old_name, old->old_name) &&
+		    max(func->old_sympos, 1UL) == max(old->old_sympos, 1UL))
+			return true;
+	return false;
+}
+
+static struct klpx_object *klpx_add_dynamic_object(struct klpx_patch *patch,
+						   struct klpx_object *old)
+{
+	struct klpx_object *obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+
+	if (!obj)
+		return NULL;
+	if (old->name) {
+		obj->name = kstrdup(old->name, GFP_KERNEL);
+		if (!obj->name) {
+			kfree(obj);
+			return NULL;
+		}
+	}
+	obj->dynamic = true;
+	klpx_init_object_early(patch, obj);
+	return obj;
+}
+
+static int klpx_add_nop(struct klpx_object *obj, struct klpx_func *old)
+{
+	struct klpx_func *nop = kzalloc(sizeof(*nop), GFP_KERNEL);
+
+	if (!nop)
+		return -ENOMEM;
+	nop->old_name = kstrdup(old->old_name, GFP_KERNEL);
+	if (!nop->old_name) {
+		kfree(nop);
+		return -ENOMEM;
+	}
+	nop->old_sympos = old->old_sympos;
+	nop->nop = true;
+	klpx_init_func_early(obj, nop);
+	return 0;
+}
+
+/*
+ * Atomic replace: every func of an enabled patch that @patch does not
+ * replace itself gets a nop in @patch, which sends calls to the original
+ * code once the transition is over. klpx_mutex held.
+ */
+static int klpx_add_nops(struct klpx_patch *patch)
+{
+	struct klpx_object *old_obj, *obj;
+	struct klpx_func *old_func;
+	struct klpx_patch *old;
+	int ret;
+
+	klpx_for_each_patch(old) {
+		klpx_for_each_object(old, old_obj) {
+			obj = klpx_find_object(patch, old_obj);
+			if (!obj)
+				obj = klpx_add_dynamic_object(patch, old_obj);
+			if (!obj)
+				return -ENOMEM;
+			klpx_for_each_func(old_obj, old_func) {
+				if (old_func->nop || klpx_has_func(obj, old_func))
+					continue;
+				ret = klpx_add_nop(obj, old_func);
+				if (ret)
+					return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Drops the nops of a replace patch whose transition completed. */
+static void klpx_discard_nops(struct klpx_patch *patch)
+{
+	struct klpx_object *obj, *tobj;
+	struct klpx_func *func, *tfunc;
+
+	klpx_for_each_object(patch, obj)
+		klpx_for_each_func(obj, func)
+			if (func->nop && func->patched)
+				klpx_unpatch_func(func);
+	klpx_sync_handlers();
+	list_for_each_entry_safe(obj, tobj, &patch->obj_list, node) {
+		list_for_each_entry_safe(func, tfunc, &obj->func_list, node) {
+			if (!func->nop)
+				continue;
+			list_del(&func->node);
+			kobject_put(&func->kobj);
+		}
+		if (obj->dynamic) {
+			list_del(&obj->node);
+			kobject_put(&obj->kobj);
+		}
+	}
+}
+
+/*
+ * The transition of replace patch @patch completed: every other enabled
+ * patch is unpatched (no callbacks: only the new patch's run), moved to
+ * klpx_replaced and freed; the nops go. klpx_mutex held.
+ */
+void klpx_replace_complete(struct klpx_patch *patch)
+{
+	struct klpx_patch *old, *tmp;
+
+	list_for_each_entry_safe(old, tmp, &klpx_patches, list) {
+		if (old == patch)
+			continue;
+		klpx_unpatch_objects(old);
+		old->enabled = false;
+		trace_klp_patch_replaced(patch, old);
+		pr_notice("patch '%s': replaced patch '%s'\n",
+			  klpx_patch_name(patch), klpx_patch_name(old));
+		list_move_tail(&old->list, &klpx_replaced);
+		klpx_free_patch_async(old);
+	}
+	klpx_discard_nops(patch);
+}
+
 /*
  * Resolves the funcs of a loaded object. Called at enable and when the
  * object's module comes.
@@ -147,12 +293,12 @@ int klpx_patch_prepare_object(struct klpx_object *obj)
 	int ret;
 
 	klpx_for_each_func(obj, func) {
-		if (func->nop)
-			continue;
 		ret = klpx_lookup_func(obj, func);
 		if (ret)
 			return ret;
 		func->new_size = 0;
+		if (func->nop)
+			continue;
 		klpx_symbol_size((unsigned long)func->new_func,
 				 &func->new_size, &off);
 	}
@@ -211,15 +357,33 @@ static void klpx_free_patch(struct klpx_patch *patch)
 		module_put(patch->mod);
 }
 
+static bool klpx_on_replaced(struct klpx_patch *patch)
+{
+	struct klpx_patch *p;
+
+	list_for_each_entry(p, &klpx_replaced, list)
+		if (p == patch)
+			return true;
+	return false;
+}
+
 static void klpx_free_patch_work(struct work_struct *work)
 {
-	klpx_free_patch(container_of(work, struct klpx_patch, free_work));
+	struct klpx_patch *patch = container_of(work, struct klpx_patch,
+						free_work);
+
+	mutex_lock(&klpx_mutex);
+	list_del_init(&patch->list);
+	mutex_unlock(&klpx_mutex);
+	klpx_free_patch(patch);
 }
 
 /* Frees a patch whose transition completed; never under its sysfs store. */
 void klpx_free_patch_async(struct klpx_patch *patch)
 {
-	list_del_init(&patch->list);
+	/* a replaced patch stays on klpx_replaced until the work is done */
+	if (!klpx_on_replaced(patch))
+		list_del_init(&patch->list);
 	INIT_WORK(&patch->free_work, klpx_free_patch_work);
 	schedule_work(&patch->free_work);
 }
@@ -285,7 +449,8 @@ int klpx_enable_patch(struct klpx_patch *patch)
 		return ret;
 
 	mutex_lock(&klpx_mutex);
-	if (klpx_patch_known(patch) || patch->kobj.state_initialized) {
+	if (klpx_patch_known(patch) || klpx_on_replaced(patch) ||
+	    patch->kobj.state_initialized) {
 		pr_err("patch '%s': already enabled\n", klpx_patch_name(patch));
 		ret = -EINVAL;
 		goto out_unlock;
@@ -303,6 +468,14 @@ int klpx_enable_patch(struct klpx_patch *patch)
 	}
 
 	klpx_init_patch_early(patch);
+	ret = klpx_check_states(patch);
+	if (ret)
+		goto err_free;
+	if (patch->replace) {
+		ret = klpx_add_nops(patch);
+		if (ret)
+			goto err_free;
+	}
 	ret = klpx_init_patch(patch);
 	if (ret)
 		goto err_free;

@@ -19,9 +19,11 @@
 
 #include <klpx/livepatch.h>
 #include <linux/mutex.h>
+#include "trace.h"
 
 extern struct mutex klpx_mutex;
 extern struct list_head klpx_patches;
+extern struct list_head klpx_replaced;
 extern struct kobject *klpx_root_kobj;
 
 #define klpx_for_each_patch(patch) \
@@ -64,6 +66,7 @@ extern unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
 /* patch.c: ftrace ops and func stacks */
 int klpx_patch_object(struct klpx_object *obj);
 void klpx_unpatch_object(struct klpx_object *obj);
+void klpx_unpatch_func(struct klpx_func *func);
 void klpx_unpatch_objects(struct klpx_patch *patch);
 void klpx_sync_handlers(void);
 struct klpx_func *klpx_func_below(struct klpx_func *func);
@@ -81,6 +84,10 @@ extern const struct kobj_type klpx_ktype_patch, klpx_ktype_object,
 int klpx_patch_prepare_object(struct klpx_object *obj);
 void klpx_free_patch_async(struct klpx_patch *patch);
 int klpx_disable_patch(struct klpx_patch *patch);
+void klpx_replace_complete(struct klpx_patch *patch);
+
+/* state.c */
+int klpx_check_states(struct klpx_patch *patch);
 
 /* module.c: objects of modules that come and go */
 int klpx_module_notify_init(void);
@@ -91,28 +98,36 @@ static inline int klpx_pre_patch_callback(struct klpx_object *obj)
 {
 	int ret = 0;
 
-	if (obj->callbacks.pre_patch)
+	if (obj->callbacks.pre_patch) {
 		ret = obj->callbacks.pre_patch(obj);
+		trace_klp_callback(obj->patch, obj, "pre_patch", ret);
+	}
 	obj->callbacks.post_unpatch_enabled = !ret;
 	return ret;
 }
 
 static inline void klpx_post_patch_callback(struct klpx_object *obj)
 {
-	if (obj->callbacks.post_patch)
+	if (obj->callbacks.post_patch) {
 		obj->callbacks.post_patch(obj);
+		trace_klp_callback(obj->patch, obj, "post_patch", 0);
+	}
 }
 
 static inline void klpx_pre_unpatch_callback(struct klpx_object *obj)
 {
-	if (obj->callbacks.pre_unpatch)
+	if (obj->callbacks.pre_unpatch) {
 		obj->callbacks.pre_unpatch(obj);
+		trace_klp_callback(obj->patch, obj, "pre_unpatch", 0);
+	}
 }
 
 static inline void klpx_post_unpatch_callback(struct klpx_object *obj)
 {
-	if (obj->callbacks.post_unpatch_enabled && obj->callbacks.post_unpatch)
+	if (obj->callbacks.post_unpatch_enabled && obj->callbacks.post_unpatch) {
 		obj->callbacks.post_unpatch(obj);
+		trace_klp_callback(obj->patch, obj, "post_unpatch", 0);
+	}
 	obj->callbacks.post_unpatch_enabled = false;
 }
 

@@ -176,7 +176,7 @@ static int klpx_patch_func(struct klpx_func *func)
 	return 0;
 }
 
-static void klpx_unpatch_func(struct klpx_func *func)
+void klpx_unpatch_func(struct klpx_func *func)
 {
 	struct klpx_ops *ops = klpx_find_ops((unsigned long)func->old_func);
 	unsigned long loc;

@@ -147,16 +147,20 @@ static void klpx_kobj_release_object(struct kobject *kobj)
 {
 	struct klpx_object *obj = container_of(kobj, struct klpx_object, kobj);
 
-	if (obj->dynamic)
+	if (obj->dynamic) {
+		kfree(obj->name);
 		kfree(obj);
+	}
 }
 
 static void klpx_kobj_release_func(struct kobject *kobj)
 {
 	struct klpx_func *func = container_of(kobj, struct klpx_func, kobj);
 
-	if (func->nop)
+	if (func->nop) {
+		kfree(func->old_name);
 		kfree(func);
+	}
 }
 
 const struct kobj_type klpx_ktype_patch = {

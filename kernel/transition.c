@@ -403,6 +403,8 @@ static void klpx_transition_complete(bool forced)
 		klpx_sync_handlers();
 	}
 	klpx_transition_clear(patch);
+	if (target == KLPX_PATCHED && patch->replace)
+		klpx_replace_complete(patch);
 	trace_klp_transition_complete(patch, target,
 				      ktime_get_ns() - klpx_started_ns,
 				      forced);

@@ -3,7 +3,8 @@
  * One test patch, built as klpx_test_patch1 and klpx_test_patch2 with
  * KLPX_TP_NAME set: both replace klpx_target_answer() and
  * klpx_target_wait() of klpx_test_target, and answer with their name.
- * They do not link to the target: it may load after them.
+ * They do not link to the target: it may load after them. With
+ * KLPX_TP_REPLACE (klpx_test_replace) the patch is an atomic replace.
  */
 #include <linux/module.h>
 #include <klpx/livepatch.h>
@@ -23,6 +24,10 @@ static int klpx_tp_wait(void)
 	return 0;
 }
 
+static bool patch_wait = true;
+module_param(patch_wait, bool, 0444);
+MODULE_PARM_DESC(patch_wait, "also replace klpx_target_wait() (default 1)");
+
 static struct klpx_func klpx_tp_funcs[] = {
 	{ .old_name = "klpx_target_answer", .new_func = klpx_tp_answer },
 	{ .old_name = "klpx_target_wait", .new_func = klpx_tp_wait },
@@ -41,6 +46,11 @@ static struct klpx_patch klpx_tp_patch = {
 
 static int __init klpx_tp_init(void)
 {
+	if (!patch_wait)
+		memset(&klpx_tp_funcs[1], 0, sizeof(klpx_tp_funcs[1]));
+#ifdef KLPX_TP_REPLACE
+	klpx_tp_patch.replace = true;
+#endif
 	return klpx_enable_patch(&klpx_tp_patch);
 }
 

@@ -91,6 +91,42 @@ TRACE_EVENT(klp_func_redirect,
 		  __entry->to_new ? "new" : "old", __get_str(patch))
 );
 
+/* atomic replace: @patch's transition completed and @old is replaced */
+TRACE_EVENT(klp_patch_replaced,
+	TP_PROTO(struct klpx_patch *patch, struct klpx_patch *old),
+	TP_ARGS(patch, old),
+	TP_STRUCT__entry(
+		__string(patch, KLPX_PATCH_NAME(patch))
+		__string(old, KLPX_PATCH_NAME(old))
+	),
+	TP_fast_assign(
+		__assign_str(patch, KLPX_PATCH_NAME(patch));
+		__assign_str(old, KLPX_PATCH_NAME(old));
+	),
+	TP_printk("patch=%s replaced=%s", __get_str(patch), __get_str(old))
+);
+
+/* callback @which of @obj ran and returned @ret (0 for void callbacks) */
+TRACE_EVENT(klp_callback,
+	TP_PROTO(struct klpx_patch *patch, struct klpx_object *obj,
+		 const char *which, int ret),
+	TP_ARGS(patch, obj, which, ret),
+	TP_STRUCT__entry(
+		__string(patch, KLPX_PATCH_NAME(patch))
+		__string(object, obj->name ? obj->name : "vmlinux")
+		__string(which, which)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__assign_str(patch, KLPX_PATCH_NAME(patch));
+		__assign_str(object, obj->name ? obj->name : "vmlinux");
+		__assign_str(which, which);
+		__entry->ret = ret;
+	),
+	TP_printk("patch=%s object=%s callback=%s ret=%d", __get_str(patch),
+		  __get_str(object), __get_str(which), __entry->ret)
+);
+
 #define KLPX_UNIVERSE_NAME(u)	((u) ? "patched" : "unpatched")
 
 /* a transition begins: every task must reach @target */
