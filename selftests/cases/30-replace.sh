@@ -16,6 +16,11 @@ wait_is_original()
 }
 # callback lines of the kernel log since the case's mark
 cb_log() { dmesg_since_mark | grep -E '^klpx_test_callbacks2?: ' ; }
+# what a patch-then-unpatch of the target prints, in order
+CB_FULL_CYCLE="klpx_test_callbacks: pre_patch klpx_test_target -> 0
+klpx_test_callbacks: post_patch klpx_test_target
+klpx_test_callbacks: pre_unpatch klpx_test_target
+klpx_test_callbacks: post_unpatch klpx_test_target"
 
 # Steps: patch1 and patch2 stacked (both replace answer and wait); a
 # replace patch that replaces only answer.
@@ -80,10 +85,7 @@ case_cb_target_first()
 	load_mod "$M/klpx_test_target.ko"
 	load_lp "$M/klpx_test_callbacks.ko"
 	disable_lp klpx_test_callbacks
-	assert_eq "klpx_test_callbacks: pre_patch klpx_test_target -> 0
-klpx_test_callbacks: post_patch klpx_test_target
-klpx_test_callbacks: pre_unpatch klpx_test_target
-klpx_test_callbacks: post_unpatch klpx_test_target" "$(cb_log)" "callback transcript"
+	assert_eq "$CB_FULL_CYCLE" "$(cb_log)" "callback transcript"
 }
 run_case "callbacks: target loaded before the patch: pre/post patch, pre/post unpatch" case_cb_target_first
 
@@ -97,10 +99,7 @@ case_cb_target_later()
 	assert_eq callbacks "$(answer)" "answer of the loaded target"
 	unload_mod klpx_test_target
 	disable_lp klpx_test_callbacks
-	assert_eq "klpx_test_callbacks: pre_patch klpx_test_target -> 0
-klpx_test_callbacks: post_patch klpx_test_target
-klpx_test_callbacks: pre_unpatch klpx_test_target
-klpx_test_callbacks: post_unpatch klpx_test_target" "$(cb_log)" "callback transcript"
+	assert_eq "$CB_FULL_CYCLE" "$(cb_log)" "callback transcript"
 }
 run_case "callbacks: target loaded after the patch, then going" case_cb_target_later
 
