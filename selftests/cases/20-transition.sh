@@ -15,7 +15,7 @@ block_in_target()
 {
 	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
 	local pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null"
+	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null; true"
 	loop_until "grep -q klpx_target_wait /proc/$pid/stack 2>/dev/null || grep -q 'wait' /proc/$pid/wchan 2>/dev/null" 10 ||
 		fail "the blocker did not go to sleep"
 	sleep 0.5

@@ -64,7 +64,7 @@ case_replace_reverse()
 	load_lp "$M/klpx_test_patch1.ko" patch_wait=0
 	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
 	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid"
+	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
 	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the sleeper did not sleep"
 	load_lp_nowait "$M/klpx_test_replace.ko"
 	sleep 1

@@ -20,7 +20,7 @@ case_force()
 	load_mod "$M/klpx_test_target.ko" uninterruptible=1
 	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
 	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid"
+	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
 	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
 	echo > $T/trace; echo 1 > $T/events/klp/enable
 	on_cleanup "echo 0 > $T/events/klp/enable"
