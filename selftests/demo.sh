@@ -47,6 +47,10 @@ step "load klpx.ko"
 run /usr/sbin/insmod kernel/klpx.ko || exit 1
 show_tree /sys/kernel/klpx
 
+T=/sys/kernel/tracing
+step "record the klp tracepoints of what follows"
+run sh -c "echo 1 > $T/events/klp/enable"
+
 if [ -f "$SAMPLE" ]; then
 	step "load the sample patch ($SAMPLE): it redirects cmdline_proc_show"
 	run /usr/sbin/insmod "$SAMPLE" || exit 1
@@ -67,6 +71,11 @@ if [ -f "$SAMPLE" ]; then
 	done
 	run cat /proc/cmdline
 	run /usr/sbin/rmmod klpx_sample
+
+	step "what the klp tracepoints recorded (task switches: first 8 of $(grep -c klp_task_switch $T/trace))"
+	echo 0 > $T/events/klp/enable
+	grep -v klp_task_switch $T/trace | grep -v '^#' | head -20
+	grep klp_task_switch $T/trace | head -8
 else
 	step "no $SAMPLE built yet: skipping the sample patch"
 fi

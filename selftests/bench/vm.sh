@@ -92,8 +92,9 @@ build_initramfs()
 	done
 	[ -s "$tmp/modules/order" ] || die "no modules for the initramfs"
 	(cd "$tmp" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) |
-		gzip -1 >"$out.tmp"
-	mv "$out.tmp" "$out"
+		gzip -1 >"$out.tmp.$$"
+	# concurrent runs each build their own, then rename: never a torn file
+	mv "$out.tmp.$$" "$out"
 	rm -rf "$tmp"
 }
 
