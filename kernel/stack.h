@@ -15,7 +15,6 @@ struct klpx_range {
 
 /* RCU-published while a transition runs; rebuilt when objects come/go */
 struct klpx_ranges {
-	struct rcu_head rcu;
 	unsigned int nr;
 	struct klpx_range r[];
 };

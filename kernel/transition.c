@@ -163,18 +163,24 @@ void klpx_ranges_update(void)
 	}
 	old = rcu_replace_pointer(klpx_ranges_cur, rs,
 				  lockdep_is_held(&klpx_mutex));
-	if (old)
-		kfree_rcu(old, rcu);
+	if (old) {
+		/*
+		 * The idle probe may read @old where RCU is not watching:
+		 * wait for every CPU to schedule, not for a grace period.
+		 */
+		klpx_sync_handlers();
+		kfree(old);
+	}
 }
 
 static void klpx_ranges_free(void)
 {
 	struct klpx_ranges *old;
 
+	/* probes are unregistered and handlers synced: nobody reads it */
 	old = rcu_replace_pointer(klpx_ranges_cur, NULL,
 				  lockdep_is_held(&klpx_mutex));
-	if (old)
-		kfree_rcu(old, rcu);
+	kfree(old);
 }
 
 /* ---- one task -------------------------------------------------------- */

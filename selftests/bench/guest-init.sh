@@ -38,10 +38,25 @@ mkdir -p $R
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose \
 	klpxroot $R || fatal "cannot mount the host root (9p tag klpxroot)"
 
+# The project may live under a directory that gets a tmpfs below (CI
+# clones into /tmp): keep the host's view of it (klpx_root, from the
+# kernel command line, reaches init as an environment variable).
+root=${klpx_root:-}
+case $root in
+/tmp/*|/run/*|/var/tmp/*)
+	mkdir -p /keep
+	mount -o bind "$R$root" /keep || fatal "cannot bind $root" ;;
+*) root= ;;
+esac
+
 for d in tmp run var/tmp; do
 	mount -t tmpfs -o mode=1777 tmpfs "$R/$d" 2>/dev/null ||
 		fatal "cannot mount tmpfs on /$d"
 done
+if [ -n "$root" ]; then
+	mkdir -p "$R$root" && mount -o bind /keep "$R$root" ||
+		fatal "cannot put $root back over the tmpfs"
+fi
 mount -t proc proc $R/proc
 mount -t sysfs sysfs $R/sys
 mount -t devtmpfs devtmpfs $R/dev

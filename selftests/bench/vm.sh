@@ -164,7 +164,7 @@ qemu=(qemu-system-x86_64
 	-smp "${KLPX_VM_SMP:-2}" -m "${KLPX_VM_MEM:-2G}"
 	-nographic -no-reboot
 	-kernel "$KLPX_VMLINUZ" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 log_buf_len=4M ${KLPX_VM_APPEND:-}"
+	-append "console=ttyS0 panic=-1 log_buf_len=4M klpx_root=$KLPX_ROOT ${KLPX_VM_APPEND:-}"
 	-virtfs "local,path=/,mount_tag=klpxroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$run,mount_tag=klpxresults,security_model=none,multidevs=remap"
 	-device virtio-rng-pci
