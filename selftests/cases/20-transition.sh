@@ -82,6 +82,56 @@ case_fake_signal()
 }
 run_case "a fake signal moves an interruptible sleeper and the transition completes" case_fake_signal
 
+# Steps: klpx_target_kt sleeps interruptibly in klpx_target_kwait();
+# signal_delay_ms=300; patch1 replaces kwait.
+# Expect: its stack check fails on klpx_target_kwait, it is woken (not
+# signalled: a kthread), moves while it sleeps outside, and it completes.
+case_kthread_wake()
+{
+	local kt
+	klpx_up
+	echo 300 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	load_mod "$M/klpx_test_target.ko" kthread=1
+	loop_until "pgrep -x klpx_target_kt >/dev/null" 10 || fail "no klpx_target_kt"
+	kt=$(pgrep -x klpx_target_kt)
+	loop_until "grep -q klpx_target_kwait /proc/$kt/stack" 10 || fail "the kthread is not asleep in kwait"
+	trace_on
+	load_lp "$M/klpx_test_patch1.ko"
+	assert_contains "$(cat $T/trace)" "klp_stack_check_fail: pid=$kt comm=klpx_target_kt reason=function_on_stack func=klpx_target_kwait"
+	assert_contains "$(cat $T/trace)" "klp_task_signal: pid=$kt comm=klpx_target_kt kind=wakeup"
+	assert_contains "$(grep "klp_task_switch: pid=$kt " $T/trace)" "from=unpatched to=patched"
+	disable_lp klpx_test_patch1
+}
+run_case "an interruptible kthread in a patched function is woken and the transition completes" case_kthread_wake
+
+# Steps: a sleeper holds patch1's transition; this (switched) shell forks
+# 100 children that each read the patched function and exit.
+# Expect: every child inherits the patched universe (answers patch1, and
+# a fork switch is recorded for each); after completion no state is left.
+case_fork_storm()
+{
+	local out forks
+	klpx_up
+	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	load_mod "$M/klpx_test_target.ko"
+	block_in_target >/dev/null
+	trace_on klp_task_switch
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	sleep 1
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
+	cat /proc/klpx_target/answer >/dev/null	# this shell passes syscall exit
+	out=$(for i in $(seq 100); do cat /proc/klpx_target/answer; done | sort | uniq -c)
+	assert_eq "100 patch1" "$(echo $out)" "answers of 100 forked children"
+	forks=$(grep -c "how=fork" $T/trace)
+	[ "$forks" -ge 100 ] || fail "only $forks fork switches recorded"
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition still blocked"
+	echo 1 > /proc/klpx_target/release
+	wait_transition klpx_test_patch1 20
+	assert_eq "# no transition" "$(cat $TASKS)" "state file after completion"
+	disable_lp klpx_test_patch1
+}
+run_case "a fork storm during a transition: children inherit, exited tasks leave no state" case_fork_storm
+
 # Steps: an uninterruptible sleeper blocks patch1; write 0 to enabled.
 # Expect: the transition reverses to unpatched and completes, the patch
 # goes, the original code answers.

@@ -26,11 +26,17 @@ static int klpx_tp_wait(void)
 
 static bool patch_wait = true;
 module_param(patch_wait, bool, 0444);
-MODULE_PARM_DESC(patch_wait, "also replace klpx_target_wait() (default 1)");
+MODULE_PARM_DESC(patch_wait, "also replace klpx_target_wait() and klpx_target_kwait() (default 1)");
+
+/* the new klpx_target_kwait() does not sleep either */
+static void klpx_tp_kwait(void)
+{
+}
 
 static struct klpx_func klpx_tp_funcs[] = {
 	{ .old_name = "klpx_target_answer", .new_func = klpx_tp_answer },
 	{ .old_name = "klpx_target_wait", .new_func = klpx_tp_wait },
+	{ .old_name = "klpx_target_kwait", .new_func = klpx_tp_kwait },
 	{ }
 };
 
@@ -47,7 +53,7 @@ static struct klpx_patch klpx_tp_patch = {
 static int __init klpx_tp_init(void)
 {
 	if (!patch_wait)
-		memset(&klpx_tp_funcs[1], 0, sizeof(klpx_tp_funcs[1]));
+		memset(&klpx_tp_funcs[1], 0, 2 * sizeof(klpx_tp_funcs[1]));
 #ifdef KLPX_TP_REPLACE
 	klpx_tp_patch.replace = true;
 #endif

@@ -8,18 +8,27 @@
  *                              klpx_target_answer() said at that point
  *   /proc/klpx_target/release  write: wakes the sleepers
  *   /proc/klpx_target/last     read: the answer a released sleeper got
+ * With kthread=1, the kthread klpx_target_kt sleeps interruptibly in
+ * klpx_target_kwait() until something wakes it.
  */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/wait.h>
 #include <linux/sched/signal.h>
+#include <linux/kthread.h>
+#include <linux/delay.h>
 
 static bool uninterruptible;
 module_param(uninterruptible, bool, 0444);
 MODULE_PARM_DESC(uninterruptible, "sleep in klpx_target_wait() uninterruptibly");
 
+static bool kthread;
+module_param(kthread, bool, 0444);
+MODULE_PARM_DESC(kthread, "start klpx_target_kt, which sleeps interruptibly in klpx_target_kwait()");
+
 static DECLARE_WAIT_QUEUE_HEAD(klpx_target_wq);
+static struct task_struct *klpx_target_kt;
 static atomic_t klpx_target_released = ATOMIC_INIT(0);
 static char klpx_target_last[64] = "none";
 
@@ -60,6 +69,24 @@ noinline int klpx_target_wait(void)
 	strscpy(klpx_target_last, klpx_target_answer(),
 		sizeof(klpx_target_last));
 	return ret;
+}
+
+/* the kthread sleeps here, interruptibly, until woken or stopped */
+noinline void klpx_target_kwait(void)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!kthread_should_stop())
+		schedule();
+	__set_current_state(TASK_RUNNING);
+}
+
+static int klpx_target_kt_fn(void *unused)
+{
+	while (!kthread_should_stop()) {
+		klpx_target_kwait();
+		msleep(20);	/* a sleep outside any patched function */
+	}
+	return 0;
 }
 
 static int answer_show(struct seq_file *m, void *v)
@@ -123,6 +150,14 @@ static int __init klpx_target_init(void)
 	proc_create("last", 0444, klpx_target_dir, &last_ops);
 	proc_create("block", 0200, klpx_target_dir, &block_ops);
 	proc_create("release", 0200, klpx_target_dir, &release_ops);
+	if (kthread) {
+		klpx_target_kt = kthread_run(klpx_target_kt_fn, NULL,
+					     "klpx_target_kt");
+		if (IS_ERR(klpx_target_kt)) {
+			proc_remove(klpx_target_dir);
+			return PTR_ERR(klpx_target_kt);
+		}
+	}
 	pr_info("klpx_test_target: loaded, answer=%s dup=%d notrace=%d\n",
 		klpx_target_answer(), klpx_target_dup() + klpx_target_dup_caller(),
 		klpx_target_notrace());
@@ -131,6 +166,8 @@ static int __init klpx_target_init(void)
 
 static void __exit klpx_target_exit(void)
 {
+	if (klpx_target_kt)
+		kthread_stop(klpx_target_kt);
 	proc_remove(klpx_target_dir);
 }
 
