@@ -99,6 +99,9 @@ build_initramfs()
 }
 
 initrd="$KLPX_KCACHE/initramfs.cpio.gz"
+# one builder at a time: check-bench boots several VMs at once
+exec 9>"$initrd.lock"
+flock 9
 if [ ! -f "$initrd" ] || [ "$here/guest-init.sh" -nt "$initrd" ] ||
    [ /bin/busybox -nt "$initrd" ] || [ "$0" -nt "$initrd" ]; then
 	file /bin/busybox 2>/dev/null | grep -q 'static' ||
@@ -107,6 +110,7 @@ if [ ! -f "$initrd" ] || [ "$here/guest-init.sh" -nt "$initrd" ] ||
 	msg "building $initrd"
 	build_initramfs "$initrd"
 fi
+exec 9>&-
 
 # --- the run directory ------------------------------------------------------
 
