@@ -32,8 +32,11 @@ bt_start()
 # bt_stop: interrupt it (maps are printed then) and print its output
 bt_stop()
 {
+	# under TCG, detaching many probes can take long: INT, then TERM
 	kill -INT $BT_PID
-	loop_until "! kill -0 $BT_PID 2>/dev/null" 30 || fail "bpftrace did not stop"
+	loop_until "! kill -0 $BT_PID 2>/dev/null" 60 ||
+		{ kill -TERM $BT_PID; loop_until "! kill -0 $BT_PID 2>/dev/null" 60; } ||
+		fail "bpftrace did not stop"
 	cat "$BT_OUT"
 }
 
