@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * klp.bpf.c - what klp-top sees of klpx: programs on the klp tracepoints.
+ *
+ * Every program exists twice, as tp_btf (typed arguments, the default) and
+ * as raw_tp (the fallback where tp_btf cannot attach); klp-top loads one
+ * set.  Both read klpx's structs through CO-RE relocations only.
+ *
+ * Kept in maps:
+ *   funcs     per-CPU redirection counts per old function (hot path: one
+ *             lookup and one increment per call)
+ *   tasks     per-task universe, last failure and its function (LRU)
+ *   progress  the current or last transition
+ *   stats     events sent and dropped
+ * Sent through the ring buffer "events": every klp event but redirects.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "klpx_types.h"
+#include "klp_top.h"
+#include "../include/klpx/events.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, KLPT_MAX_FUNCS);
+	__type(key, __u64);
+	__type(value, struct klpt_func);
+} funcs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, KLPT_MAX_TASKS);
+	__type(key, __u32);
+	__type(value, struct klpt_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct klpt_progress);
+} progress SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct klpt_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+static __always_inline struct klpt_stats *get_stats(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stats, &zero);
+}
+
+static __always_inline struct klpt_progress *get_progress(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&progress, &zero);
+}
+
+static __always_inline void read_patch_name(char *dst, struct klpx_patch *p)
+{
+	struct module *mod = BPF_CORE_READ(p, mod);
+
+	dst[0] = 0;
+	if (mod)
+		bpf_probe_read_kernel_str(dst, KLPT_NAME_LEN, &mod->name);
+}
+
+static __always_inline void read_obj_name(char *dst, struct klpx_object *obj)
+{
+	const char *name = BPF_CORE_READ(obj, name);
+
+	if (!name) {
+		__builtin_memcpy(dst, "vmlinux", 8);
+		return;
+	}
+	bpf_probe_read_kernel_str(dst, KLPT_NAME_LEN, name);
+}
+
+/* reserves an event, or counts the drop; the caller fills and submits */
+static __always_inline struct klpt_event *event_new(__u32 type)
+{
+	struct klpt_stats *st = get_stats();
+	struct klpt_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		if (st)
+			st->dropped++;
+		return NULL;
+	}
+	if (st)
+		st->events++;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->ts_ns = bpf_ktime_get_ns();
+	return e;
+}
+
+static __always_inline void event_task(struct klpt_event *e,
+				       struct task_struct *t)
+{
+	e->pid = BPF_CORE_READ(t, pid);
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &t->comm);
+}
+
+/* ---- redirection counts: the hot path ---- */
+
+static __always_inline int on_redirect(struct klpx_func *top,
+				       struct klpx_func *func, bool to_new)
+{
+	__u64 key = (__u64)BPF_CORE_READ(top, old_func);
+	struct klpt_func *f, init = {};
+	struct klpt_stats *st;
+
+	f = bpf_map_lookup_elem(&funcs, &key);
+	if (!f) {
+		bpf_probe_read_kernel_str(init.name, sizeof(init.name),
+					  BPF_CORE_READ(top, old_name));
+		bpf_map_update_elem(&funcs, &key, &init, BPF_NOEXIST);
+		f = bpf_map_lookup_elem(&funcs, &key);
+		if (!f) {
+			st = get_stats();
+			if (st)
+				st->func_map_full++;
+			return 0;
+		}
+	}
+	if (to_new)
+		f->to_new++;
+	else
+		f->to_old++;
+	return 0;
+}
+
+/* ---- per-task records ---- */
+
+static __always_inline struct klpt_task *task_rec(struct task_struct *t,
+						  __u32 gen)
+{
+	__u32 pid = BPF_CORE_READ(t, pid);
+	struct klpt_task *r, init = {};
+	struct klpt_stats *st;
+
+	r = bpf_map_lookup_elem(&tasks, &pid);
+	if (r && r->gen == gen)
+		return r;
+	init.gen = gen;
+	init.universe = -1;
+	init.how = -1;
+	bpf_probe_read_kernel_str(init.comm, sizeof(init.comm), &t->comm);
+	if (bpf_map_update_elem(&tasks, &pid, &init, BPF_ANY) == 0)
+		r = bpf_map_lookup_elem(&tasks, &pid);
+	else
+		r = NULL;
+	if (!r) {
+		st = get_stats();
+		if (st)
+			st->task_map_full++;
+	}
+	return r;
+}
+
+static __always_inline int on_task_switch(struct task_struct *t, int from,
+					  int to, int how)
+{
+	struct klpt_progress *p = get_progress();
+	struct klpt_event *e;
+	struct klpt_task *r;
+
+	if (!p)
+		return 0;
+	if (how == KLPX_HOW_FORK)
+		__sync_fetch_and_add(&p->forks, 1);
+	if (to == p->target)
+		__sync_fetch_and_add(&p->switched, 1);
+	if (how >= 0 && how < KLPT_NR_HOW)
+		__sync_fetch_and_add(&p->how[how & (KLPT_NR_HOW - 1)], 1);
+	r = task_rec(t, p->gen);
+	if (r) {
+		r->universe = to;
+		r->how = how;
+		r->reason = KLPX_SWITCH_OK;
+		r->switch_ns = bpf_ktime_get_ns();
+	}
+	e = event_new(KLPT_TASK_SWITCH);
+	if (!e)
+		return 0;
+	event_task(e, t);
+	e->a = from;
+	e->b = to;
+	e->c = how;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_check_fail(struct task_struct *t, int reason,
+					 struct klpx_func *func)
+{
+	struct klpt_progress *p = get_progress();
+	const char *fname = NULL;
+	struct klpt_event *e;
+	struct klpt_task *r;
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!p)
+		return 0;
+	__sync_fetch_and_add(&p->fails, 1);
+	if (func)
+		fname = BPF_CORE_READ(func, old_name);
+	r = task_rec(t, p->gen);
+	if (r) {
+		if (r->universe < 0)
+			r->universe = !p->target;
+		r->reason = reason;
+		r->fails++;
+		if (!r->first_fail_ns)
+			r->first_fail_ns = now;
+		r->last_fail_ns = now;
+		r->func[0] = 0;
+		if (fname)
+			bpf_probe_read_kernel_str(r->func, sizeof(r->func),
+						  fname);
+	}
+	e = event_new(KLPT_STACK_CHECK_FAIL);
+	if (!e)
+		return 0;
+	event_task(e, t);
+	e->a = reason;
+	if (fname)
+		bpf_probe_read_kernel_str(e->name, sizeof(e->name), fname);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_signal(struct task_struct *t, bool signal)
+{
+	struct klpt_progress *p = get_progress();
+	struct klpt_event *e;
+	struct klpt_task *r;
+
+	if (!p)
+		return 0;
+	__sync_fetch_and_add(&p->signals, 1);
+	r = task_rec(t, p->gen);
+	if (r)
+		r->signals++;
+	e = event_new(KLPT_TASK_SIGNAL);
+	if (!e)
+		return 0;
+	event_task(e, t);
+	e->a = signal;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* ---- transitions ---- */
+
+static __always_inline int on_transition_start(struct klpx_patch *patch,
+					       int target, unsigned int nr)
+{
+	struct klpt_progress *p = get_progress();
+	struct klpt_event *e;
+
+	if (!p)
+		return 0;
+	/* a fresh record: counters of the last transition are dropped */
+	p->active = 0;
+	p->gen++;
+	p->target = target;
+	p->nr_tasks = nr;
+	p->start_ns = bpf_ktime_get_ns();
+	p->end_ns = 0;
+	p->duration_ns = 0;
+	p->switched = p->forks = p->fails = p->signals = 0;
+	for (int i = 0; i < KLPT_NR_HOW; i++)
+		p->how[i] = 0;
+	p->reversals = p->forced = 0;
+	read_patch_name(p->patch, patch);
+	p->active = 1;
+
+	e = event_new(KLPT_TRANSITION_START);
+	if (!e)
+		return 0;
+	read_patch_name(e->patch, patch);
+	e->a = target;
+	e->b = nr;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_transition_complete(struct klpx_patch *patch,
+						  int target, __u64 ns,
+						  bool forced)
+{
+	struct klpt_progress *p = get_progress();
+	struct klpt_event *e;
+
+	if (p) {
+		p->end_ns = bpf_ktime_get_ns();
+		p->duration_ns = ns;
+		p->forced = forced;
+		p->active = 0;
+	}
+	e = event_new(KLPT_TRANSITION_COMPLETE);
+	if (!e)
+		return 0;
+	read_patch_name(e->patch, patch);
+	e->a = target;
+	e->b = forced;
+	e->value = ns;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_transition_event(__u32 type,
+					       struct klpx_patch *patch,
+					       int target)
+{
+	struct klpt_progress *p = get_progress();
+	struct klpt_event *e;
+
+	if (p && type == KLPT_TRANSITION_REVERSE) {
+		/* who had switched must now switch back, and the others
+		 * are where the new target wants them */
+		p->switched = p->nr_tasks + p->forks - p->switched;
+		p->target = target;
+		p->reversals++;
+	}
+	e = event_new(type);
+	if (!e)
+		return 0;
+	read_patch_name(e->patch, patch);
+	e->a = target;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* ---- patch lifecycle, objects, callbacks, replace ---- */
+
+static __always_inline int on_patch_event(__u32 type, struct klpx_patch *patch)
+{
+	struct klpt_event *e = event_new(type);
+
+	if (!e)
+		return 0;
+	read_patch_name(e->patch, patch);
+	e->a = BPF_CORE_READ(patch, replace);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_object_event(__u32 type,
+					   struct klpx_patch *patch,
+					   struct klpx_object *obj)
+{
+	struct klpt_event *e = event_new(type);
+
+	if (!e)
+		return 0;
+	read_patch_name(e->patch, patch);
+	read_obj_name(e->name, obj);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_replaced(struct klpx_patch *patch,
+				       struct klpx_patch *old)
+{
+	struct klpt_event *e = event_new(KLPT_PATCH_REPLACED);
+
+	if (!e)
+		return 0;
+	read_patch_name(e->patch, patch);
+	read_patch_name(e->name, old);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int on_callback(struct klpx_patch *patch,
+				       struct klpx_object *obj,
+				       const char *which, int ret)
+{
+	struct klpt_event *e = event_new(KLPT_CALLBACK);
+
+	if (!e)
+		return 0;
+	read_patch_name(e->patch, patch);
+	read_obj_name(e->name, obj);
+	bpf_probe_read_kernel_str(e->detail, sizeof(e->detail), which);
+	e->a = ret;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/*
+ * Each tracepoint gets a tp_btf and a raw_tp program with the same body.
+ * KLPT_PROG(event, args...) expands to both.
+ */
+#define KLPT_PROG(event, body, ...)					\
+SEC("tp_btf/" #event)							\
+int BPF_PROG(btf_##event, ##__VA_ARGS__) { return body; }		\
+SEC("raw_tp/" #event)							\
+int BPF_PROG(raw_##event, ##__VA_ARGS__) { return body; }
+
+KLPT_PROG(klp_func_redirect, on_redirect(top, func, to_new),
+	  struct klpx_func *top, struct klpx_func *func, bool to_new)
+KLPT_PROG(klp_task_switch, on_task_switch(t, from, to, how),
+	  struct task_struct *t, int from, int to, int how)
+KLPT_PROG(klp_stack_check_fail, on_check_fail(t, reason, func),
+	  struct task_struct *t, int reason, struct klpx_func *func)
+KLPT_PROG(klp_task_signal, on_signal(t, signal),
+	  struct task_struct *t, bool signal)
+KLPT_PROG(klp_transition_start, on_transition_start(patch, target, nr),
+	  struct klpx_patch *patch, int target, unsigned int nr)
+KLPT_PROG(klp_transition_complete,
+	  on_transition_complete(patch, target, ns, forced),
+	  struct klpx_patch *patch, int target, __u64 ns, bool forced)
+KLPT_PROG(klp_transition_reverse,
+	  on_transition_event(KLPT_TRANSITION_REVERSE, patch, target),
+	  struct klpx_patch *patch, int target)
+KLPT_PROG(klp_transition_force,
+	  on_transition_event(KLPT_TRANSITION_FORCE, patch, target),
+	  struct klpx_patch *patch, int target)
+KLPT_PROG(klp_patch_enable, on_patch_event(KLPT_PATCH_ENABLE, patch),
+	  struct klpx_patch *patch)
+KLPT_PROG(klp_patch_disable, on_patch_event(KLPT_PATCH_DISABLE, patch),
+	  struct klpx_patch *patch)
+KLPT_PROG(klp_patch_free, on_patch_event(KLPT_PATCH_FREE, patch),
+	  struct klpx_patch *patch)
+KLPT_PROG(klp_object_patched,
+	  on_object_event(KLPT_OBJECT_PATCHED, patch, obj),
+	  struct klpx_patch *patch, struct klpx_object *obj)
+KLPT_PROG(klp_object_unpatched,
+	  on_object_event(KLPT_OBJECT_UNPATCHED, patch, obj),
+	  struct klpx_patch *patch, struct klpx_object *obj)
+KLPT_PROG(klp_patch_replaced, on_replaced(patch, old),
+	  struct klpx_patch *patch, struct klpx_patch *old)
+KLPT_PROG(klp_callback, on_callback(patch, obj, which, ret),
+	  struct klpx_patch *patch, struct klpx_object *obj,
+	  const char *which, int ret)

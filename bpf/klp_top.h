@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * klp_top.h - what bpf/klp.bpf.c keeps and sends, as klp-top reads it.
+ *
+ * Shared by the BPF programs and tools/klp-top: plain fixed-width types
+ * only (vmlinux.h gives them to the BPF side, <linux/types.h> to user
+ * space).  Strings are NUL-terminated and may be cut at their array size.
+ */
+#ifndef _KLP_TOP_H
+#define _KLP_TOP_H
+
+#define KLPT_NAME_LEN	56	/* patch and function names */
+#define KLPT_COMM_LEN	16	/* TASK_COMM_LEN */
+#define KLPT_MAX_FUNCS	4096	/* functions with redirection counts */
+#define KLPT_MAX_TASKS	65536	/* tasks with a per-task record (LRU) */
+#define KLPT_NR_HOW	8	/* enum klpx_how values, and one spare */
+
+/*
+ * Redirection counts of one patched function, per CPU (summed by
+ * klp-top).  Key: the old function's address (__u64).
+ */
+struct klpt_func {
+	__u64 to_new;		/* calls answered by new code */
+	__u64 to_old;		/* calls answered by the original code */
+	char name[KLPT_NAME_LEN];
+};
+
+/*
+ * One task seen by the transition events.  Key: pid (__u32).  Records of
+ * an earlier transition stay until evicted: @gen tells them apart.
+ */
+struct klpt_task {
+	__u32 gen;		/* klpt_progress.gen when last written */
+	__s32 universe;		/* 0 unpatched, 1 patched, -1 unknown */
+	__s32 reason;		/* enum klpx_check of the last failed check */
+	__u32 fails;		/* failed checks this transition */
+	__u32 signals;		/* fake signals or wake-ups sent to it */
+	__s32 how;		/* enum klpx_how that switched it, or -1 */
+	__u64 first_fail_ns;	/* bpf_ktime_get_ns() of the first failure */
+	__u64 last_fail_ns;
+	__u64 switch_ns;	/* when it switched, 0 if not yet */
+	char comm[KLPT_COMM_LEN];
+	char func[KLPT_NAME_LEN];	/* function on its stack, or "" */
+};
+
+/*
+ * The transition in progress, or the last one: one entry of an array map.
+ * Written by the transition events only (a single writer at a time: klpx
+ * runs one transition at once and under its mutex), counters atomically.
+ */
+struct klpt_progress {
+	__u32 gen;		/* bumped at every klp_transition_start */
+	__u32 active;		/* 1 between start and complete */
+	__s32 target;		/* 0 unpatched, 1 patched */
+	__u32 nr_tasks;		/* tasks when the transition started */
+	__u64 start_ns;		/* bpf_ktime_get_ns() at start */
+	__u64 end_ns;		/* at complete, 0 while active */
+	__u64 duration_ns;	/* as klpx measured it */
+	__u64 switched;		/* tasks that reached target (approximate
+				 * after a reversal; forks included) */
+	__u64 forks;		/* tasks born during it */
+	__u64 fails;		/* failed checks */
+	__u64 signals;		/* fake signals and kthread wake-ups */
+	__u64 how[KLPT_NR_HOW];	/* switches by switch point */
+	__u32 reversals;
+	__u32 forced;
+	char patch[KLPT_NAME_LEN];
+};
+
+/* event types of the ring buffer: one per klp tracepoint but redirects */
+enum klpt_type {
+	KLPT_PATCH_ENABLE = 1,
+	KLPT_PATCH_DISABLE,
+	KLPT_PATCH_FREE,
+	KLPT_OBJECT_PATCHED,
+	KLPT_OBJECT_UNPATCHED,
+	KLPT_PATCH_REPLACED,
+	KLPT_CALLBACK,
+	KLPT_TRANSITION_START,
+	KLPT_TRANSITION_COMPLETE,
+	KLPT_TRANSITION_REVERSE,
+	KLPT_TRANSITION_FORCE,
+	KLPT_TASK_SWITCH,
+	KLPT_STACK_CHECK_FAIL,
+	KLPT_TASK_SIGNAL,
+	KLPT_NR_TYPES,
+};
+
+/*
+ * One event.  Which fields mean something depends on @type:
+ *   patch     all but the task events (patch name)
+ *   name      object (OBJECT_*, CALLBACK), replaced patch (PATCH_REPLACED),
+ *             function on the stack (STACK_CHECK_FAIL)
+ *   detail    callback name (CALLBACK)
+ *   a, b, c   TRANSITION_*: a = target, b = nr_tasks (start) or forced
+ *             (complete); TASK_SWITCH: a = from, b = to, c = how;
+ *             STACK_CHECK_FAIL: a = reason; TASK_SIGNAL: a = 1 signal,
+ *             0 wake-up; CALLBACK: a = return value; PATCH_*: a = replace
+ *   value     TRANSITION_COMPLETE: duration in ns
+ */
+struct klpt_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u64 value;
+	__u32 type;		/* enum klpt_type */
+	__s32 pid;		/* task events, else 0 */
+	__s32 a, b, c;
+	char comm[KLPT_COMM_LEN];
+	char patch[KLPT_NAME_LEN];
+	char name[KLPT_NAME_LEN];
+	char detail[16];
+};
+
+/* counters of the BPF side: one entry of a per-CPU array */
+struct klpt_stats {
+	__u64 events;		/* sent to the ring buffer */
+	__u64 dropped;		/* ring buffer full: lost */
+	__u64 task_map_full;	/* a task record could not be stored */
+	__u64 func_map_full;	/* a function's counts could not be stored */
+};
+
+#endif /* _KLP_TOP_H */

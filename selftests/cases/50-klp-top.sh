@@ -1,0 +1,253 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# klp-top and its BPF programs on real transitions: blockers, per-function
+# counts, --wait, seeding mid-transition, raw_tp fallback, refusals.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+TOP=$KLPX_ROOT/tools/klp-top/klp-top
+klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
+
+# top_start ARGS...: klp-top --json in the background until top_stop;
+# returns once its first snapshot is out (it is attached then)
+top_start()
+{
+	[ -x "$TOP" ] || fail "no $TOP: build it with make"
+	TOP_OUT=/tmp/klp-top.$$.json
+	"$TOP" --json "$@" >"$TOP_OUT" 2>&1 &
+	TOP_PID=$!
+	on_cleanup "kill $TOP_PID 2>/dev/null; wait $TOP_PID 2>/dev/null; rm -f $TOP_OUT"
+	loop_until "[ -s $TOP_OUT ] || ! kill -0 $TOP_PID 2>/dev/null" 60 ||
+		fail "klp-top printed nothing"
+	kill -0 $TOP_PID 2>/dev/null || fail "klp-top exited: $(cat "$TOP_OUT")"
+}
+
+top_stop()
+{
+	kill -INT $TOP_PID
+	loop_until "! kill -0 $TOP_PID 2>/dev/null" 30 || fail "klp-top did not exit on SIGINT"
+	wait $TOP_PID
+}
+
+# last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
+last_json() { tail -n 1 "$TOP_OUT" | jq -r "$1"; }
+
+# blocker: one task asleep in klpx_target_wait(), patched by patch1
+start_blocker()
+{
+	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
+	BLOCKER=$!
+	on_cleanup "echo 1 > /proc/klpx_target/release; wait $BLOCKER 2>/dev/null; true"
+	loop_until "grep -q klpx_target_wait /proc/$BLOCKER/stack" 10 ||
+		fail "the blocker did not sleep"
+}
+
+no_signals()
+{
+	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
+	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+}
+
+case_no_klpx()
+{
+	local out rc
+	[ -x "$TOP" ] || fail "no $TOP: build it with make"
+	mod_loaded klpx && unload_mod klpx
+	out=$("$TOP" -b -n 1 2>&1); rc=$?
+	assert_eq "$rc" 2
+	assert_eq "$out" "klp-top: klpx is not loaded (no /sys/kernel/klpx)"
+	out=$("$TOP" --wait --timeout 1 2>&1); rc=$?
+	assert_eq "$rc" 2
+}
+run_case "klp-top without klpx says so in one line and exits 2" case_no_klpx
+
+case_unprivileged()
+{
+	local out rc
+	require_cmd setpriv
+	klpx_up
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$TOP" -b -n 1 2>&1); rc=$?
+	assert_eq "$rc" 2
+	assert_eq "$(wc -l <<<"$out")" 1
+	assert_contains "$out" "klp-top: not allowed to load BPF programs: run as root"
+}
+run_case "klp-top without privileges says so in one line and exits 2" case_unprivileged
+
+case_btf()
+{
+	local out
+	require_cmd bpftool
+	klpx_up
+	out=$(bpftool btf dump file /sys/kernel/btf/klpx) || fail "bpftool failed"
+	assert_contains "$out" "STRUCT 'klpx_patch'"
+	assert_contains "$out" "STRUCT 'klpx_object'"
+	assert_contains "$out" "STRUCT 'klpx_func'"
+	assert_contains "$out" "'btf_trace_klp_func_redirect'"
+}
+run_case "bpftool dumps klpx's structs from /sys/kernel/btf/klpx" case_btf
+
+case_idle()
+{
+	local out
+	require_cmd jq
+	klpx_up
+	out=$("$TOP" -b -n 1 -d 0.2) || fail "klp-top -b failed: $out"
+	assert_contains "$out" "no transition"
+	assert_contains "$out" "BLOCKING TASKS (0)"
+	out=$("$TOP" --json -n 2 -d 0.2) || fail "klp-top --json failed: $out"
+	assert_eq "$(wc -l <<<"$out")" 2
+	assert_eq "$(tail -1 <<<"$out" | jq -r '.transition.active')" false
+	assert_eq "$(tail -1 <<<"$out" | jq -r '.attach')" tp_btf
+	out=$("$TOP" --wait 2>&1) || fail "--wait with no transition failed: $out"
+	assert_contains "$out" "not in transition"
+}
+run_case "klp-top runs when no transition runs (batch, json, --wait)" case_idle
+
+case_blocked_json()
+{
+	local pid
+	require_cmd jq
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	start_blocker
+	top_start -d 1
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	# within one interval (and the VM's slack) the blocker is named
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.blockers[] | select(.pid == $BLOCKER)' >/dev/null" 5 ||
+		fail "no blocker $BLOCKER within an interval: $(tail -n 2 "$TOP_OUT")"
+	assert_eq "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .reason")" function_on_stack
+	assert_eq "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .function")" klpx_target_wait
+	assert_eq "$(last_json '.transition.active')" true
+	assert_eq "$(last_json '.transition.patch')" klpx_test_patch1
+	assert_eq "$(last_json '.transition.target')" patched
+	echo 1 > /proc/klpx_target/release
+	wait_transition klpx_test_patch1
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.transition.completed' >/dev/null" 5 ||
+		fail "no completion reported: $(tail -n 1 "$TOP_OUT")"
+	assert_eq "$(last_json '.blockers | length')" 0
+	assert_eq "$(last_json '.transition.forced')" false
+	grep -q '"type":"transition_complete","patch":"klpx_test_patch1"' "$TOP_OUT" ||
+		fail "no transition_complete event"
+	top_stop
+	assert_eq "$(jq -s 'map(.dropped) | max' "$TOP_OUT")" 0
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top --json names a blocking task, its reason and function, then completion" case_blocked_json
+
+# K calls from the old universe (released sleepers still in the unpatched
+# universe), N from the new one (after completion)
+case_counts()
+{
+	local k=3 n=50 i pids=()
+	require_cmd jq
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	for i in $(seq $k); do
+		sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
+		pids+=($!)
+	done
+	on_cleanup "echo 1 > /proc/klpx_target/release; wait ${pids[*]} 2>/dev/null; true"
+	for i in "${pids[@]}"; do
+		loop_until "grep -q klpx_target_wait /proc/$i/stack" 10 || fail "sleeper $i did not sleep"
+	done
+	top_start -d 0.5
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	echo 1 > /proc/klpx_target/release
+	wait "${pids[@]}"
+	assert_eq "$(cat /proc/klpx_target/last)" original
+	wait_transition klpx_test_patch1
+	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done
+	assert_eq "$(cat /proc/klpx_target/answer)" patch1
+	n=$((n + 1))
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\" and .new == $n)' >/dev/null" 10 ||
+		fail "counts: $(tail -n 1 "$TOP_OUT" | jq -c .funcs)"
+	assert_eq "$(last_json '.funcs[] | select(.function == "klpx_target_answer") | .old')" $k
+	top_stop
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top counts a patched function's calls exactly, split new/old" case_counts
+
+case_wait()
+{
+	local out rc
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	start_blocker
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	out=$("$TOP" --wait klpx_test_patch1 --timeout 3 2>&1); rc=$?
+	echo "$out"
+	assert_eq "$rc" 1
+	assert_contains "$out" "klp-top: timeout after 3.0s: klpx_test_patch1 still in transition to patched"
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
+		fail "blocker $BLOCKER not printed"
+	( sleep 2; echo 1 > /proc/klpx_target/release ) &
+	out=$("$TOP" --wait klpx_test_patch1 --timeout 120 2>&1); rc=$?
+	echo "$out"
+	assert_eq "$rc" 0
+	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top --wait: exit 1 with the blockers on timeout, 0 on completion" case_wait
+
+case_seeded()
+{
+	local sleeper
+	require_cmd jq
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	sleep 1000 & sleeper=$!
+	on_cleanup "kill $sleeper"
+	start_blocker
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	loop_until "grep -Eq '^$sleeper	sleep	patched' /sys/kernel/debug/klpx/tasks" 30 ||
+		fail "sleeper $sleeper did not switch"
+	TOP_OUT=/tmp/klp-top.$$.json
+	on_cleanup "rm -f $TOP_OUT"
+	"$TOP" --json --tasks -n 1 -d 0.5 >"$TOP_OUT" || fail "klp-top failed: $(cat $TOP_OUT)"
+	assert_eq "$(last_json '.transition.seeded')" true
+	assert_eq "$(last_json ".tasks[] | select(.pid == $sleeper) | .universe")" patched
+	assert_eq "$(last_json ".tasks[] | select(.pid == $sleeper) | .how")" before_klp_top
+	assert_eq "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .function")" klpx_target_wait
+	[ "$(last_json '.transition.switched')" -ge 1 ] || fail "no switched count"
+	echo 1 > /proc/klpx_target/release
+	wait_transition klpx_test_patch1
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top started mid-transition shows tasks that switched before it" case_seeded
+
+case_raw_tp()
+{
+	local i
+	require_cmd jq
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_patch1.ko"
+	top_start --raw-tp -d 0.5
+	assert_eq "$(last_json '.attach')" raw_tp
+	for i in 1 2 3 4 5; do cat /proc/klpx_target/answer >/dev/null; done
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\" and .new == 5 and .old == 0)' >/dev/null" 10 ||
+		fail "counts: $(tail -n 1 "$TOP_OUT" | jq -c .funcs)"
+	top_stop
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top's raw_tp fallback counts the same calls" case_raw_tp
+
+case_screen()
+{
+	local out rc
+	require_cmd script
+	klpx_up
+	out=$( (sleep 3; printf q) | TERM=xterm timeout 60 script -qfec "$TOP -d 0.5" /dev/null 2>&1); rc=$?
+	assert_eq "$rc" 0
+	assert_contains "$out" "BLOCKING TASKS"
+	assert_contains "$out" $'\e[?1049l'
+}
+run_case "klp-top's screen draws, quits on q and restores the terminal" case_screen
+
+case_core_unload() { unload_mod klpx; }
+run_case "the core unloads after the klp-top cases" case_core_unload

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * collect.c - fills klp-top's view: loads and attaches bpf/klp.bpf.c,
+ * drains its ring buffer, reads its maps, and reads klpx's own files
+ * (sysfs for which patch is in transition; the per-task state file to
+ * seed the view when klp-top starts in the middle of a transition).
+ */
+#include <errno.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "klp-top.h"
+#include "klp.skel.h"
+#include "klpx/events.h"
+
+static struct klp_bpf *skel;
+static struct ring_buffer *rb;
+static int nr_cpus;
+static bool verbose;
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	return verbose ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct view *v = ctx;
+
+	if (size < sizeof(struct klpt_event))
+		return 0;
+	memcpy(&v->recent[v->nr_recent % RECENT_MAX], data,
+	       sizeof(struct klpt_event));
+	v->nr_recent++;
+	return 0;
+}
+
+/* reads a small sysfs file; returns its first line without the newline */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/*
+ * Whether @patch (or, when NULL, any patch) is in transition, from
+ * /sys/kernel/klpx/<patch>/transition.  @name gets the patch's name.
+ */
+bool klpx_transition_running(const char *patch, char *name, size_t len)
+{
+	char path[512], val[16];
+	struct dirent *d;
+	bool found = false;
+	DIR *dir;
+
+	dir = opendir(KLPX_SYSFS);
+	if (!dir)
+		return false;
+	while (!found && (d = readdir(dir))) {
+		if (d->d_name[0] == '.' || (patch && strcmp(patch, d->d_name)))
+			continue;
+		snprintf(path, sizeof(path), KLPX_SYSFS "/%s/transition",
+			 d->d_name);
+		if (read_line(path, val, sizeof(val)) || strcmp(val, "1"))
+			continue;
+		found = true;
+		if (name)
+			snprintf(name, len, "%s", d->d_name);
+	}
+	closedir(dir);
+	return found;
+}
+
+static void set_autoload(bool raw)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool is_raw = !strncmp(bpf_program__name(prog), "raw_", 4);
+
+		bpf_program__set_autoload(prog, is_raw == raw);
+	}
+}
+
+/* opens, loads and attaches one flavour; 0 or a negative errno */
+static int attach(bool raw)
+{
+	int err;
+
+	skel = klp_bpf__open();
+	if (!skel)
+		return -errno;
+	set_autoload(raw);
+	err = klp_bpf__load(skel);
+	if (!err)
+		err = klp_bpf__attach(skel);
+	if (err) {
+		klp_bpf__destroy(skel);
+		skel = NULL;
+	}
+	return err;
+}
+
+static int explain(int err)
+{
+	if (err == -EPERM || err == -EACCES)
+		fprintf(stderr, "klp-top: not allowed to load BPF programs: run as root (CAP_BPF and CAP_PERFMON)\n");
+	else if (access("/sys/kernel/btf/klpx", F_OK))
+		fprintf(stderr, "klp-top: klpx.ko has no BTF (/sys/kernel/btf/klpx missing): rebuild it with pahole\n");
+	else
+		fprintf(stderr, "klp-top: cannot attach to the klp tracepoints: %s (-v shows why)\n",
+			strerror(-err));
+	return err;
+}
+
+/*
+ * Seeds the BPF maps from the core's per-task file when a transition is
+ * already running: progress (patch, target, tasks, switched) and one
+ * record per task, marked as seeded (how = -2).
+ */
+static void seed(struct view *v)
+{
+	struct klpt_progress p = {};
+	char line[512], patch[KLPT_NAME_LEN], target[16];
+	__u32 zero = 0, gen, nr = 0, switched = 0;
+	__u64 now_ns = (__u64)(mono_now() * 1e9);
+	FILE *f;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.progress), &zero, &p) ||
+	    p.active || !klpx_transition_running(NULL, NULL, 0))
+		return;
+	f = fopen(KLPX_TASKS, "r");
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f) ||
+	    sscanf(line, "# patch %55s target %15s", patch, target) != 2)
+		goto out;
+	gen = p.gen + 1;
+	memset(&p, 0, sizeof(p));
+	p.gen = gen;
+	p.target = !strcmp(target, "patched");
+	p.start_ns = now_ns;
+	p.active = 1;
+	snprintf(p.patch, sizeof(p.patch), "%s", patch);
+	/* the new generation first: events from now on write into it */
+	bpf_map_update_elem(bpf_map__fd(skel->maps.progress), &zero, &p, 0);
+	while (fgets(line, sizeof(line), f)) {
+		struct klpt_task t = { .gen = gen, .how = -1 };
+		char uni[16], reason[32], func[KLPT_NAME_LEN];
+		unsigned int fails, waiting;
+		__u32 pid;
+
+		if (line[0] == '#' ||
+		    sscanf(line, "%u\t%15[^\t]\t%15s\t%31s\t%55s\t%u\t%u", &pid,
+			   t.comm, uni, reason, func, &fails, &waiting) != 7)
+			continue;
+		nr++;
+		t.universe = !strcmp(uni, "patched");
+		if (t.universe == p.target) {
+			switched++;
+			t.how = -2;
+		} else if (fails) {
+			for (t.reason = 1; t.reason < 5; t.reason++)
+				if (!strcmp(reason, reason_name(t.reason)))
+					break;
+			t.fails = fails;
+			t.first_fail_ns = now_ns - waiting * 1000000ULL;
+			t.last_fail_ns = now_ns;
+			if (strcmp(func, "-"))
+				snprintf(t.func, sizeof(t.func), "%s", func);
+		}
+		/* the file is newer than any record of an older generation */
+		bpf_map_update_elem(bpf_map__fd(skel->maps.tasks), &pid, &t,
+				    BPF_ANY);
+	}
+	/* counters: what the file says plus what happened meanwhile */
+	if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.progress), &zero, &p)) {
+		p.nr_tasks = nr;
+		p.switched += switched;
+		bpf_map_update_elem(bpf_map__fd(skel->maps.progress), &zero,
+				    &p, 0);
+	}
+	v->seeded = true;
+out:
+	fclose(f);
+}
+
+int collect_open(const struct options *o, struct view *v)
+{
+	int err;
+
+	verbose = o->verbose;
+	libbpf_set_print(print_libbpf);
+	if (access(KLPX_SYSFS, F_OK)) {
+		fprintf(stderr, "klp-top: klpx is not loaded (no %s)\n",
+			KLPX_SYSFS);
+		return -ENOENT;
+	}
+	nr_cpus = libbpf_num_possible_cpus();
+	if (nr_cpus <= 0)
+		return explain(nr_cpus ? nr_cpus : -EINVAL);
+	v->attach = "tp_btf";
+	err = o->raw_tp ? -EOPNOTSUPP : attach(false);
+	if (err && err != -EPERM && err != -EACCES) {
+		v->attach = "raw_tp";
+		err = attach(true);
+	}
+	if (err)
+		return explain(err);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, v,
+			      NULL);
+	if (!rb) {
+		err = -errno;
+		collect_close(v);
+		return explain(err);
+	}
+	seed(v);
+	v->now = mono_now();
+	return 0;
+}
+
+static void read_stats(struct view *v)
+{
+	struct klpt_stats s[nr_cpus];
+	__u32 zero = 0;
+
+	v->events = v->dropped = v->task_map_full = v->func_map_full = 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &zero, s))
+		return;
+	for (int i = 0; i < nr_cpus; i++) {
+		v->events += s[i].events;
+		v->dropped += s[i].dropped;
+		v->task_map_full += s[i].task_map_full;
+		v->func_map_full += s[i].func_map_full;
+	}
+}
+
+static const struct func_row *find_func(const struct func_row *rows, int n,
+					__u64 addr)
+{
+	for (int i = 0; i < n; i++)
+		if (rows[i].addr == addr)
+			return &rows[i];
+	return NULL;
+}
+
+/* sums the per-CPU counts; rates against the previous snapshot */
+static void read_funcs(struct view *v)
+{
+	int fd = bpf_map__fd(skel->maps.funcs), n = 0;
+	struct klpt_func vals[nr_cpus];
+	struct func_row *rows;
+	__u64 key, *prev = NULL;
+
+	rows = calloc(KLPT_MAX_FUNCS, sizeof(*rows));
+	if (!rows)
+		return;
+	while (n < KLPT_MAX_FUNCS &&
+	       !bpf_map_get_next_key(fd, prev, &key)) {
+		struct func_row *r = &rows[n];
+		const struct func_row *old;
+
+		prev = &r->addr;
+		r->addr = key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		n++;
+		for (int i = 0; i < nr_cpus; i++) {
+			r->to_new += vals[i].to_new;
+			r->to_old += vals[i].to_old;
+			if (vals[i].name[0])
+				memcpy(r->name, vals[i].name, sizeof(r->name));
+		}
+		old = find_func(v->funcs, v->nr_funcs, key);
+		if (old && v->elapsed > 0) {
+			r->new_rate = (r->to_new - old->to_new) / v->elapsed;
+			r->old_rate = (r->to_old - old->to_old) / v->elapsed;
+		}
+	}
+	free(v->funcs);
+	v->funcs = rows;
+	v->nr_funcs = n;
+}
+
+static bool is_blocker(const struct view *v, const struct klpt_task *t)
+{
+	return v->prog.active && t->universe != v->prog.target &&
+	       (t->fails || t->reason);
+}
+
+static const struct options *sort_opts;
+
+static int cmp_tasks(const void *a, const void *b)
+{
+	const struct task_row *x = a, *y = b;
+	bool bx, by;
+
+	/* blockers first, then by the chosen key */
+	bx = x->t.fails || x->t.reason;
+	by = y->t.fails || y->t.reason;
+	if (bx != by)
+		return by - bx;
+	switch (sort_opts->sort) {
+	case SORT_FAILS:
+		if (x->t.fails != y->t.fails)
+			return x->t.fails < y->t.fails ? 1 : -1;
+		break;
+	case SORT_COMM:
+		if (strcmp(x->t.comm, y->t.comm))
+			return strcmp(x->t.comm, y->t.comm);
+		break;
+	case SORT_WAIT:
+		if (x->t.first_fail_ns != y->t.first_fail_ns)
+			return x->t.first_fail_ns > y->t.first_fail_ns ? 1 : -1;
+		break;
+	case SORT_PID:
+		break;
+	}
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* the records of the current transition, blockers first */
+static void read_tasks(struct view *v, const struct options *o)
+{
+	int fd = bpf_map__fd(skel->maps.tasks), n = 0, cap = 1024;
+	struct task_row *rows = malloc(cap * sizeof(*rows));
+	__u32 key, *prev = NULL, prev_key;
+
+	v->universes[0] = v->universes[1] = 0;
+	v->nr_blockers = 0;
+	while (rows && !bpf_map_get_next_key(fd, prev, &key)) {
+		prev_key = key;
+		prev = &prev_key;
+		if (n == cap) {
+			struct task_row *bigger;
+
+			bigger = realloc(rows, 2 * cap * sizeof(*rows));
+			if (!bigger)
+				break;
+			rows = bigger;
+			cap *= 2;
+		}
+		if (bpf_map_lookup_elem(fd, &key, &rows[n].t) ||
+		    rows[n].t.gen != v->prog.gen)
+			continue;
+		rows[n].pid = key;
+		rows[n].seeded = rows[n].t.how == -2;
+		if (rows[n].t.universe == 0 || rows[n].t.universe == 1)
+			v->universes[rows[n].t.universe]++;
+		if (!is_blocker(v, &rows[n].t))
+			rows[n].t.fails = rows[n].t.reason = 0;
+		else
+			v->nr_blockers++;
+		n++;
+	}
+	sort_opts = o;
+	if (rows)
+		qsort(rows, n, sizeof(*rows), cmp_tasks);
+	free(v->tasks);
+	v->tasks = rows;
+	v->nr_tasks = rows ? n : 0;
+}
+
+/* takes events from the ring buffer for @ms milliseconds */
+int collect_poll(struct view *v, int ms)
+{
+	double end = mono_now() + ms / 1e3, left;
+	int err;
+
+	do {
+		left = end - mono_now();
+		err = ring_buffer__poll(rb, left > 0 ? (int)(left * 1e3) : 0);
+		if (err < 0 && err != -EINTR)
+			return err;
+		if (err == -EINTR)
+			return 0;	/* a signal: let the caller look */
+	} while (left > 0);
+	return 0;
+}
+
+static enum fsort_key fsort;
+
+static int cmp_funcs(const void *a, const void *b)
+{
+	const struct func_row *x = a, *y = b;
+	double dx, dy;
+
+	switch (fsort) {
+	case FSORT_RATE:
+		dx = x->new_rate + x->old_rate;
+		dy = y->new_rate + y->old_rate;
+		if (dx != dy)
+			return dx < dy ? 1 : -1;
+		/* equal rates: by totals */
+		/* fall through */
+	case FSORT_TOTAL:
+		if (x->to_new + x->to_old != y->to_new + y->to_old)
+			return x->to_new + x->to_old < y->to_new + y->to_old ?
+			       1 : -1;
+		break;
+	case FSORT_NAME:
+		break;
+	}
+	return strcmp(x->name, y->name);
+}
+
+/* reads every map: the view at the end of an interval */
+void collect_snapshot(struct view *v, const struct options *o)
+{
+	__u32 zero = 0;
+	double t;
+
+	ring_buffer__consume(rb);
+	v->interval_first = v->last_snap;
+	v->last_snap = v->nr_recent;
+	t = mono_now();
+	v->elapsed = t - v->now;
+	v->now = t;
+	bpf_map_lookup_elem(bpf_map__fd(skel->maps.progress), &zero, &v->prog);
+	v->in_transition = klpx_transition_running(NULL, v->sysfs_patch,
+						   sizeof(v->sysfs_patch));
+	read_stats(v);
+	read_funcs(v);
+	fsort = o->fsort;
+	qsort(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs);
+	read_tasks(v, o);
+}
+
+void collect_close(struct view *v)
+{
+	ring_buffer__free(rb);
+	rb = NULL;
+	klp_bpf__destroy(skel);
+	skel = NULL;
+	free(v->funcs);
+	free(v->tasks);
+	v->funcs = NULL;
+	v->tasks = NULL;
+}

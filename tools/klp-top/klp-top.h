@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * klp-top.h - klp-top's view of klpx: what is collected each interval and
+ * how it is shown.  collect.c fills struct view from the BPF maps, the
+ * ring buffer and the core's files; text.c, json.c and tui.c show it.
+ */
+#ifndef _KLP_TOP_MAIN_H
+#define _KLP_TOP_MAIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "klp_top.h"
+
+#define KLPX_SYSFS	"/sys/kernel/klpx"
+#define KLPX_TASKS	"/sys/kernel/debug/klpx/tasks"
+#define RECENT_MAX	1024	/* recent events kept for display */
+
+enum sort_key { SORT_WAIT, SORT_FAILS, SORT_PID, SORT_COMM };
+enum fsort_key { FSORT_RATE, FSORT_TOTAL, FSORT_NAME };
+
+struct options {
+	double interval;	/* -d, seconds */
+	long count;		/* -n, 0 = forever */
+	bool batch;		/* -b */
+	bool json;		/* --json */
+	bool all_tasks;		/* --tasks: list every known task */
+	bool raw_tp;		/* --raw-tp: skip tp_btf */
+	bool verbose;		/* -v: libbpf's messages */
+	bool wait;		/* --wait */
+	const char *wait_patch;	/* --wait PATCH, or NULL for any */
+	double timeout;		/* --timeout, seconds; 0 = none */
+	enum sort_key sort;
+	enum fsort_key fsort;
+};
+
+struct func_row {
+	__u64 addr;
+	char name[KLPT_NAME_LEN];
+	__u64 to_new, to_old;		/* totals since klp-top attached */
+	double new_rate, old_rate;	/* per second, last interval */
+};
+
+struct task_row {
+	__u32 pid;
+	struct klpt_task t;
+	bool seeded;			/* from the tasks file, not an event */
+};
+
+struct view {
+	double now;			/* CLOCK_MONOTONIC, seconds */
+	double elapsed;			/* of the interval just ended */
+	const char *attach;		/* "tp_btf" or "raw_tp" */
+	struct klpt_progress prog;
+	bool in_transition;		/* sysfs: some patch's transition is 1 */
+	char sysfs_patch[KLPT_NAME_LEN];	/* ... that patch */
+	bool seeded;			/* started mid-transition */
+	struct func_row *funcs;
+	int nr_funcs;
+	struct task_row *tasks;		/* every record of this transition */
+	int nr_tasks;
+	int nr_blockers;		/* the first ones of @tasks, sorted */
+	unsigned long universes[2];	/* records per universe */
+	struct klpt_event recent[RECENT_MAX];	/* ring of recent events */
+	unsigned long nr_recent;	/* ever received */
+	unsigned long interval_first;	/* nr_recent at the last snapshot but one */
+	unsigned long last_snap;	/* nr_recent at the last snapshot */
+	__u64 events, dropped, task_map_full, func_map_full;
+};
+
+/* collect.c */
+int collect_open(const struct options *o, struct view *v);
+int collect_poll(struct view *v, int ms);
+void collect_snapshot(struct view *v, const struct options *o);
+void collect_close(struct view *v);
+bool klpx_transition_running(const char *patch, char *name, size_t len);
+
+/* names.c */
+const char *universe_name(int u);
+const char *reason_name(int r);
+const char *how_name(int h);
+const char *type_name(unsigned int t);
+int format_event(char *buf, size_t len, const struct klpt_event *e,
+		 double t0);
+
+/* text.c, json.c, tui.c */
+void print_text(FILE *f, const struct view *v, const struct options *o);
+void print_json(FILE *f, const struct view *v, const struct options *o);
+void print_blockers(FILE *f, const struct view *v);
+int tui_run(struct view *v, struct options *o);
+
+#endif

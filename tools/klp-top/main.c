@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * klp-top - watch klpx live patch transitions.
+ *
+ * Options and the three ways to run: the interactive screen (default on a
+ * terminal), batch output (-b, text or --json) and --wait.  Exit status:
+ * 0 done, 1 --wait timed out (the blockers are printed), 2 klp-top could
+ * not run (usage, klpx not loaded, no privileges, BPF failed).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "klp-top.h"
+
+static volatile sig_atomic_t stop;
+
+static const char usage[] =
+"Usage: klp-top [-b] [--json] [-d SECONDS] [-n COUNT] [--tasks] [--raw-tp] [-v]\n"
+"       klp-top --wait [PATCH] [--timeout SECONDS]\n"
+"\n"
+"Watch klpx live patch transitions: which patch is in transition and how far\n"
+"it got, which tasks block it (why, and the function on their stack), how\n"
+"many calls each patched function sent to new and to old code, and every\n"
+"klp event as it happens.  Needs root and klpx.ko loaded (with its BTF).\n"
+"\n"
+"  -b, --batch         print a text snapshot every interval (no screen control)\n"
+"      --json          print one JSON object per interval, one per line\n"
+"  -d, --delay SECONDS interval between snapshots (default 1, fractions allowed)\n"
+"  -n, --count COUNT   stop after COUNT snapshots (default: until Ctrl-C)\n"
+"      --tasks         with --json: list every task the transition has seen\n"
+"      --raw-tp        attach raw_tp programs instead of tp_btf\n"
+"      --wait [PATCH]  wait for PATCH's transition (or any) to end: exit 0 when\n"
+"                      it has, 1 with the blocking tasks printed on timeout\n"
+"      --timeout SECONDS  give up --wait after SECONDS (default: never)\n"
+"  -v, --verbose       show libbpf's messages\n"
+"  -h, --help          this text\n"
+"\n"
+"Screen keys: q quit; w f p c sort blocking tasks by waiting time, failed\n"
+"checks, pid, command; r t a sort functions by rate, total, name; + - change\n"
+"the interval.\n"
+"\n"
+"Counts start when klp-top attaches.  Started in the middle of a transition,\n"
+"it reads /sys/kernel/debug/klpx/tasks once to know who switched before.\n"
+"Exit status: 0 done, 1 --wait timed out, 2 could not run.\n"
+"See docs/klp-top.md for every field.\n";
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "tasks", no_argument, NULL, 'T' },
+		{ "raw-tp", no_argument, NULL, 'R' },
+		{ "wait", no_argument, NULL, 'W' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+bd:n:vh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->batch = true; break;
+		case 'j': o->json = true; break;
+		case 'T': o->all_tasks = true; break;
+		case 'R': o->raw_tp = true; break;
+		case 'v': o->verbose = true; break;
+		case 'd':
+			o->interval = strtod(optarg, &end);
+			if (*end || o->interval < 0.01)
+				goto bad;
+			break;
+		case 'n':
+			o->count = strtol(optarg, &end, 10);
+			if (*end || o->count < 1)
+				goto bad;
+			break;
+		case 't':
+			o->timeout = strtod(optarg, &end);
+			if (*end || o->timeout <= 0)
+				goto bad;
+			break;
+		case 'W':
+			o->wait = true;
+			if (optind < argc && argv[optind][0] != '-')
+				o->wait_patch = argv[optind++];
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		default:
+			goto usage;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "klp-top: unexpected argument '%s'\n", argv[optind]);
+		goto usage;
+	}
+	if (o->timeout && !o->wait) {
+		fprintf(stderr, "klp-top: --timeout goes with --wait\n");
+		goto usage;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "klp-top: bad value '%s' for -%c\n", optarg, c);
+usage:
+	fprintf(stderr, "Try 'klp-top --help'.\n");
+	return -1;
+}
+
+static int run_batch(struct view *v, const struct options *o)
+{
+	for (long i = 0; !stop && (!o->count || i < o->count); i++) {
+		if (collect_poll(v, (int)(o->interval * 1e3)))
+			return 2;
+		collect_snapshot(v, o);
+		if (o->json)
+			print_json(stdout, v, o);
+		else
+			print_text(stdout, v, o);
+	}
+	return 0;
+}
+
+/* --wait: 0 when the transition is over, 1 with the blockers on timeout */
+static int run_wait(struct view *v, const struct options *o)
+{
+	const char *what = o->wait_patch ? o->wait_patch : "any patch";
+	double waited = 0;
+
+	while (!stop && klpx_transition_running(o->wait_patch, NULL, 0)) {
+		if (o->timeout && waited >= o->timeout) {
+			collect_snapshot(v, o);
+			printf("klp-top: timeout after %.1fs: %s still in transition to %s\n",
+			       waited, v->prog.active ? v->prog.patch : what,
+			       universe_name(v->prog.active ? v->prog.target : -1));
+			print_blockers(stdout, v);
+			return 1;
+		}
+		if (collect_poll(v, 100))
+			return 2;
+		waited += 0.1;
+	}
+	if (stop)
+		return 2;
+	collect_snapshot(v, o);
+	if (v->prog.gen && !v->prog.active)
+		printf("klp-top: %s: transition to %s %s in %.1f ms\n",
+		       v->prog.patch, universe_name(v->prog.target),
+		       v->prog.forced ? "forced" : "completed",
+		       v->prog.duration_ns / 1e6);
+	else
+		printf("klp-top: %s: not in transition\n", what);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .interval = 1.0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	static struct view v;
+	int ret;
+
+	if (parse(argc, argv, &o))
+		return 2;
+	if (!o.batch && !o.json && !o.wait && !isatty(STDOUT_FILENO))
+		o.batch = true;
+	if (collect_open(&o, &v))
+		return 2;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (o.wait)
+		ret = run_wait(&v, &o);
+	else if (o.batch || o.json)
+		ret = run_batch(&v, &o);
+	else
+		ret = tui_run(&v, &o) ? 2 : 0;
+	collect_close(&v);
+	return ret;
+}

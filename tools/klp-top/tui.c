@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * tui.c - klp-top's interactive screen: the text view redrawn every
+ * interval on the terminal's alternate screen, with single-key commands.
+ * The terminal is restored on every way out (q, Ctrl-C, SIGTERM).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include "klp-top.h"
+
+static struct termios saved;
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static void term_restore(void)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	fputs("\033[?25h\033[?1049l", stdout);
+	fflush(stdout);
+}
+
+static int term_setup(void)
+{
+	struct termios raw;
+
+	if (tcgetattr(STDIN_FILENO, &saved))
+		return -errno;
+	raw = saved;
+	raw.c_lflag &= ~(ICANON | ECHO);
+	raw.c_cc[VMIN] = 0;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw))
+		return -errno;
+	fputs("\033[?1049h\033[?25l", stdout);
+	return 0;
+}
+
+/* draws the text view, cut to the terminal's size */
+static void draw(const struct view *v, const struct options *o)
+{
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	char *buf = NULL, *line, *save;
+	size_t len = 0;
+	FILE *mem;
+	int row = 0;
+
+	/* a terminal that does not know its size (0x0) gets 80x24 */
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || !ws.ws_row || !ws.ws_col)
+		ws = (struct winsize){ .ws_row = 24, .ws_col = 80 };
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return;
+	print_text(mem, v, o);
+	fclose(mem);
+	fputs("\033[H\033[2J", stdout);
+	for (line = strtok_r(buf, "\n", &save); line && row < ws.ws_row - 2;
+	     line = strtok_r(NULL, "\n", &save), row++)
+		printf("%.*s\n", ws.ws_col, line);
+	printf("\033[%d;1H\033[7m q quit  w/f/p/c sort tasks (wait/fails/pid/comm)  r/t/a sort funcs (rate/total/name)  +/- interval %.1fs \033[0m",
+	       ws.ws_row, o->interval);
+	fflush(stdout);
+	free(buf);
+}
+
+/* one key; returns false to quit */
+static bool key(struct options *o, char c)
+{
+	switch (c) {
+	case 'q': case 'Q':
+		return false;
+	case 'w': o->sort = SORT_WAIT; break;
+	case 'f': o->sort = SORT_FAILS; break;
+	case 'p': o->sort = SORT_PID; break;
+	case 'c': o->sort = SORT_COMM; break;
+	case 'r': o->fsort = FSORT_RATE; break;
+	case 't': o->fsort = FSORT_TOTAL; break;
+	case 'a': o->fsort = FSORT_NAME; break;
+	case '+': o->interval *= 2; break;
+	case '-': if (o->interval > 0.2) o->interval /= 2; break;
+	}
+	return true;
+}
+
+int tui_run(struct view *v, struct options *o)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
+	long shown = 0;
+	double waited;
+	char c;
+	int err;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	err = term_setup();
+	if (err)
+		return err;
+	collect_snapshot(v, o);
+	draw(v, o);
+	while (!stop && (!o->count || shown < o->count)) {
+		for (waited = 0; !stop && waited < o->interval; waited += 0.1) {
+			err = collect_poll(v, 100);
+			if (err)
+				goto out;
+			if (poll(&in, 1, 0) <= 0 || read(STDIN_FILENO, &c, 1) != 1)
+				continue;
+			if (!key(o, c))
+				goto out;
+			break;		/* redraw now, in the new order */
+		}
+		collect_snapshot(v, o);
+		draw(v, o);
+		shown++;
+	}
+out:
+	term_restore();
+	return err;
+}
