@@ -54,10 +54,10 @@ case_no_klpx()
 	[ -x "$TOP" ] || fail "no $TOP: build it with make"
 	mod_loaded klpx && unload_mod klpx
 	out=$("$TOP" -b -n 1 2>&1); rc=$?
-	assert_eq "$rc" 2
-	assert_eq "$out" "klp-top: klpx is not loaded (no /sys/kernel/klpx)"
+	assert_eq 2 "$rc"
+	assert_eq "klp-top: klpx is not loaded (no /sys/kernel/klpx)" "$out"
 	out=$("$TOP" --wait --timeout 1 2>&1); rc=$?
-	assert_eq "$rc" 2
+	assert_eq 2 "$rc"
 }
 run_case "klp-top without klpx says so in one line and exits 2" case_no_klpx
 
@@ -68,8 +68,8 @@ case_unprivileged()
 	klpx_up
 	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$TOP" -b -n 1 2>&1); rc=$?
-	assert_eq "$rc" 2
-	assert_eq "$(wc -l <<<"$out")" 1
+	assert_eq 2 "$rc"
+	assert_eq 1 "$(wc -l <<<"$out")"
 	assert_contains "$out" "klp-top: not allowed to load BPF programs: run as root"
 }
 run_case "klp-top without privileges says so in one line and exits 2" case_unprivileged
@@ -96,9 +96,9 @@ case_idle()
 	assert_contains "$out" "no transition"
 	assert_contains "$out" "BLOCKING TASKS (0)"
 	out=$("$TOP" --json -n 2 -d 0.2) || fail "klp-top --json failed: $out"
-	assert_eq "$(wc -l <<<"$out")" 2
-	assert_eq "$(tail -1 <<<"$out" | jq -r '.transition.active')" false
-	assert_eq "$(tail -1 <<<"$out" | jq -r '.attach')" tp_btf
+	assert_eq 2 "$(wc -l <<<"$out")"
+	assert_eq false "$(tail -1 <<<"$out" | jq -r '.transition.active')"
+	assert_eq tp_btf "$(tail -1 <<<"$out" | jq -r '.attach')"
 	out=$("$TOP" --wait 2>&1) || fail "--wait with no transition failed: $out"
 	assert_contains "$out" "not in transition"
 }
@@ -117,21 +117,21 @@ case_blocked_json()
 	# within one interval (and the VM's slack) the blocker is named
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.blockers[] | select(.pid == $BLOCKER)' >/dev/null" 5 ||
 		fail "no blocker $BLOCKER within an interval: $(tail -n 2 "$TOP_OUT")"
-	assert_eq "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .reason")" function_on_stack
-	assert_eq "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .function")" klpx_target_wait
-	assert_eq "$(last_json '.transition.active')" true
-	assert_eq "$(last_json '.transition.patch')" klpx_test_patch1
-	assert_eq "$(last_json '.transition.target')" patched
+	assert_eq function_on_stack "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .reason")"
+	assert_eq klpx_target_wait "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .function")"
+	assert_eq true "$(last_json '.transition.active')"
+	assert_eq klpx_test_patch1 "$(last_json '.transition.patch')"
+	assert_eq patched "$(last_json '.transition.target')"
 	echo 1 > /proc/klpx_target/release
 	wait_transition klpx_test_patch1
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.transition.completed' >/dev/null" 5 ||
 		fail "no completion reported: $(tail -n 1 "$TOP_OUT")"
-	assert_eq "$(last_json '.blockers | length')" 0
-	assert_eq "$(last_json '.transition.forced')" false
+	assert_eq 0 "$(last_json '.blockers | length')"
+	assert_eq false "$(last_json '.transition.forced')"
 	grep -q '"type":"transition_complete","patch":"klpx_test_patch1"' "$TOP_OUT" ||
 		fail "no transition_complete event"
 	top_stop
-	assert_eq "$(jq -s 'map(.dropped) | max' "$TOP_OUT")" 0
+	assert_eq 0 "$(jq -s 'map(.dropped) | max' "$TOP_OUT")"
 	disable_lp klpx_test_patch1
 }
 run_case "klp-top --json names a blocking task, its reason and function, then completion" case_blocked_json
@@ -157,14 +157,14 @@ case_counts()
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	echo 1 > /proc/klpx_target/release
 	wait "${pids[@]}"
-	assert_eq "$(cat /proc/klpx_target/last)" original
+	assert_eq original "$(cat /proc/klpx_target/last)"
 	wait_transition klpx_test_patch1
 	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done
-	assert_eq "$(cat /proc/klpx_target/answer)" patch1
+	assert_eq patch1 "$(cat /proc/klpx_target/answer)"
 	n=$((n + 1))
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\" and .new == $n)' >/dev/null" 10 ||
 		fail "counts: $(tail -n 1 "$TOP_OUT" | jq -c .funcs)"
-	assert_eq "$(last_json '.funcs[] | select(.function == "klpx_target_answer") | .old')" $k
+	assert_eq $k "$(last_json '.funcs[] | select(.function == "klpx_target_answer") | .old')"
 	top_stop
 	disable_lp klpx_test_patch1
 }
@@ -180,14 +180,14 @@ case_wait()
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	out=$("$TOP" --wait klpx_test_patch1 --timeout 3 2>&1); rc=$?
 	echo "$out"
-	assert_eq "$rc" 1
+	assert_eq 1 "$rc"
 	assert_contains "$out" "klp-top: timeout after 3.0s: klpx_test_patch1 still in transition to patched"
 	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
 		fail "blocker $BLOCKER not printed"
 	( sleep 2; echo 1 > /proc/klpx_target/release ) &
 	out=$("$TOP" --wait klpx_test_patch1 --timeout 120 2>&1); rc=$?
 	echo "$out"
-	assert_eq "$rc" 0
+	assert_eq 0 "$rc"
 	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
 	disable_lp klpx_test_patch1
 }
@@ -206,13 +206,15 @@ case_seeded()
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	loop_until "grep -Eq '^$sleeper	sleep	patched' /sys/kernel/debug/klpx/tasks" 30 ||
 		fail "sleeper $sleeper did not switch"
+	loop_until "grep -Eq '^$BLOCKER	sh	unpatched	function on stack	klpx_target_wait' /sys/kernel/debug/klpx/tasks" 30 ||
+		fail "blocker $BLOCKER not in the tasks file: $(grep "^$BLOCKER	" /sys/kernel/debug/klpx/tasks)"
 	TOP_OUT=/tmp/klp-top.$$.json
 	on_cleanup "rm -f $TOP_OUT"
 	"$TOP" --json --tasks -n 1 -d 0.5 >"$TOP_OUT" || fail "klp-top failed: $(cat $TOP_OUT)"
-	assert_eq "$(last_json '.transition.seeded')" true
-	assert_eq "$(last_json ".tasks[] | select(.pid == $sleeper) | .universe")" patched
-	assert_eq "$(last_json ".tasks[] | select(.pid == $sleeper) | .how")" before_klp_top
-	assert_eq "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .function")" klpx_target_wait
+	assert_eq true "$(last_json '.transition.seeded')"
+	assert_eq patched "$(last_json ".tasks[] | select(.pid == $sleeper) | .universe")"
+	assert_eq before_klp_top "$(last_json ".tasks[] | select(.pid == $sleeper) | .how")"
+	assert_eq klpx_target_wait "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .function")"
 	[ "$(last_json '.transition.switched')" -ge 1 ] || fail "no switched count"
 	echo 1 > /proc/klpx_target/release
 	wait_transition klpx_test_patch1
@@ -228,7 +230,7 @@ case_raw_tp()
 	load_mod "$M/klpx_test_target.ko"
 	load_lp "$M/klpx_test_patch1.ko"
 	top_start --raw-tp -d 0.5
-	assert_eq "$(last_json '.attach')" raw_tp
+	assert_eq raw_tp "$(last_json '.attach')"
 	for i in 1 2 3 4 5; do cat /proc/klpx_target/answer >/dev/null; done
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\" and .new == 5 and .old == 0)' >/dev/null" 10 ||
 		fail "counts: $(tail -n 1 "$TOP_OUT" | jq -c .funcs)"
@@ -237,13 +239,41 @@ case_raw_tp()
 }
 run_case "klp-top's raw_tp fallback counts the same calls" case_raw_tp
 
+# a transition of 300 extra sleeping tasks: every switch is an event; none
+# may be lost at this rate, and the counters add up
+case_many()
+{
+	local i pids=() total sw ev
+	require_cmd jq
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	for i in $(seq 300); do sleep 1000 & pids+=($!); done
+	on_cleanup "kill ${pids[*]} 2>/dev/null; true"
+	top_start -d 0.5
+	load_lp "$M/klpx_test_patch1.ko"
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.transition.completed' >/dev/null" 10 ||
+		fail "no completion: $(tail -n 1 "$TOP_OUT" | jq -c .transition)"
+	top_stop
+	total=$(last_json '.transition.tasks')
+	sw=$(last_json '.transition.switched')
+	ev=$(jq -s '[.[].events[] | select(.type == "task_switch")] | length' "$TOP_OUT")
+	log "tasks=$total switched=$sw task_switch events=$ev"
+	[ "$total" -ge 300 ] || fail "only $total tasks counted"
+	[ "$sw" -ge 300 ] || fail "only $sw switches counted"
+	assert_eq 0 "$(jq -s 'map(.dropped) | max' "$TOP_OUT")"
+	assert_eq 0 "$(jq -s 'map(.events_not_shown) | add' "$TOP_OUT")"
+	assert_eq "$sw" "$ev"
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top loses no event in a 300-task transition and its counts add up" case_many
+
 case_screen()
 {
 	local out rc
 	require_cmd script
 	klpx_up
 	out=$( (sleep 3; printf q) | TERM=xterm timeout 60 script -qfec "$TOP -d 0.5" /dev/null 2>&1); rc=$?
-	assert_eq "$rc" 0
+	assert_eq 0 "$rc"
 	assert_contains "$out" "BLOCKING TASKS"
 	assert_contains "$out" $'\e[?1049l'
 }

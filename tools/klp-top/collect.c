@@ -171,7 +171,7 @@ static void seed(struct view *v)
 		__u32 pid;
 
 		if (line[0] == '#' ||
-		    sscanf(line, "%u\t%15[^\t]\t%15s\t%31s\t%55s\t%u\t%u", &pid,
+		    sscanf(line, "%u\t%15[^\t]\t%15[^\t]\t%31[^\t]\t%55[^\t]\t%u\t%u", &pid,
 			   t.comm, uni, reason, func, &fails, &waiting) != 7)
 			continue;
 		nr++;
@@ -180,6 +180,11 @@ static void seed(struct view *v)
 			switched++;
 			t.how = -2;
 		} else if (fails) {
+			/* the file says "function on stack", klp-top
+			 * function_on_stack */
+			for (char *c = reason; *c; c++)
+				if (*c == ' ')
+					*c = '_';
 			for (t.reason = 1; t.reason < 5; t.reason++)
 				if (!strcmp(reason, reason_name(t.reason)))
 					break;
