@@ -66,7 +66,11 @@ modules:
 # package has no vmlinux).  /sys/kernel/btf/<module> then appears on load.
 btf:
 	$(Q)if [ ! -r "$(BTF_BASE)" ]; then \
-		echo "  PAHOLE  skipped: no base BTF $(BTF_BASE)"; exit 0; fi; \
+		echo "*** no base BTF $(BTF_BASE): modules built WITHOUT BTF;" \
+		     "klp-top and tp_btf programs cannot load (run 'make deps')" >&2; exit 0; fi; \
+	if ! command -v pahole >/dev/null; then \
+		echo "*** pahole not found (package dwarves): modules built WITHOUT BTF;" \
+		     "klp-top and tp_btf programs cannot load (run 'make deps')" >&2; exit 0; fi; \
 	for ko in $(foreach d,$(BTF_DIRS),$(wildcard $(d)/*.ko)); do \
 		readelf -S -W $$ko | grep -q ' \.BTF ' && continue; \
 		echo "  PAHOLE  $$ko"; \
