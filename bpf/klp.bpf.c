@@ -7,8 +7,8 @@
  * set.  Both read klpx's structs through CO-RE relocations only.
  *
  * Kept in maps:
- *   funcs     per-CPU redirection counts per old function (hot path: one
- *             lookup and one increment per call)
+ *   funcs     per-CPU redirection counts per top func (hot path: one
+ *             lookup and one increment per call, no memory read)
  *   tasks     per-task universe, last failure and its function (LRU)
  *   progress  the current or last transition
  *   stats     events sent and dropped
@@ -19,6 +19,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "klpx_types.h"
+#ifndef unlikely
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
 #include "klp_top.h"
 #include "../include/klpx/events.h"
 
@@ -123,12 +126,13 @@ static __always_inline void event_task(struct klpt_event *e,
 static __always_inline int on_redirect(struct klpx_func *top,
 				       struct klpx_func *func, bool to_new)
 {
-	__u64 key = (__u64)BPF_CORE_READ(top, old_func);
+	__u64 key = (__u64)top;
 	struct klpt_func *f, init = {};
 	struct klpt_stats *st;
 
 	f = bpf_map_lookup_elem(&funcs, &key);
-	if (!f) {
+	if (unlikely(!f)) {
+		init.old_addr = (__u64)BPF_CORE_READ(top, old_func);
 		bpf_probe_read_kernel_str(init.name, sizeof(init.name),
 					  BPF_CORE_READ(top, old_name));
 		bpf_map_update_elem(&funcs, &key, &init, BPF_NOEXIST);

@@ -17,11 +17,15 @@
 
 /*
  * Redirection counts of one patched function, per CPU (summed by
- * klp-top).  Key: the old function's address (__u64).
+ * klp-top).  Key: the address of the klpx_func on top of the function's
+ * func stack (__u64): no memory is read per call to make it.  Two patches
+ * on one function give two entries with the same @old_addr, which klp-top
+ * adds up.
  */
 struct klpt_func {
 	__u64 to_new;		/* calls answered by new code */
 	__u64 to_old;		/* calls answered by the original code */
+	__u64 old_addr;		/* the old function's address */
 	char name[KLPT_NAME_LEN];
 };
 

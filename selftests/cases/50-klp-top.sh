@@ -170,6 +170,27 @@ case_counts()
 }
 run_case "klp-top counts a patched function's calls exactly, split new/old" case_counts
 
+# two patches stacked on one function: one row, every call counted once
+case_stacked()
+{
+	local i
+	require_cmd jq
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	top_start -d 0.5
+	load_lp "$M/klpx_test_patch1.ko"
+	for i in 1 2 3; do cat /proc/klpx_target/answer >/dev/null; done
+	load_lp "$M/klpx_test_patch2.ko"
+	for i in 1 2 3 4; do cat /proc/klpx_target/answer >/dev/null; done
+	assert_eq patch2 "$(cat /proc/klpx_target/answer)"
+	loop_until "tail -n 1 $TOP_OUT | jq -e '[.funcs[] | select(.function == \"klpx_target_answer\")] | length == 1 and .[0].new == 8 and .[0].old == 0' >/dev/null" 10 ||
+		fail "counts: $(tail -n 1 "$TOP_OUT" | jq -c .funcs)"
+	top_stop
+	disable_lp klpx_test_patch2
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top adds up the calls of a function with two patches on it" case_stacked
+
 case_wait()
 {
 	local out rc

@@ -269,34 +269,55 @@ static const struct func_row *find_func(const struct func_row *rows, int n,
 	return NULL;
 }
 
-/* sums the per-CPU counts; rates against the previous snapshot */
+static struct func_row *row_for(struct func_row *rows, int *n, __u64 addr)
+{
+	for (int i = 0; i < *n; i++)
+		if (rows[i].addr == addr)
+			return &rows[i];
+	if (*n == KLPT_MAX_FUNCS)
+		return NULL;
+	rows[*n].addr = addr;
+	return &rows[(*n)++];
+}
+
+/*
+ * Sums the per-CPU counts, and the entries of one function (one per patch
+ * on it); rates against the previous snapshot.
+ */
 static void read_funcs(struct view *v)
 {
 	int fd = bpf_map__fd(skel->maps.funcs), n = 0;
 	struct klpt_func vals[nr_cpus];
-	struct func_row *rows;
-	__u64 key, *prev = NULL;
+	__u64 key, prev_key, *prev = NULL;
+	struct func_row *rows, *r;
 
 	rows = calloc(KLPT_MAX_FUNCS, sizeof(*rows));
 	if (!rows)
 		return;
-	while (n < KLPT_MAX_FUNCS &&
-	       !bpf_map_get_next_key(fd, prev, &key)) {
-		struct func_row *r = &rows[n];
-		const struct func_row *old;
-
-		prev = &r->addr;
-		r->addr = key;
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev_key = key;
+		prev = &prev_key;
 		if (bpf_map_lookup_elem(fd, &key, vals))
 			continue;
-		n++;
-		for (int i = 0; i < nr_cpus; i++) {
+		/* address and name: on the CPU that made the entry only */
+		r = NULL;
+		for (int i = 0; i < nr_cpus && !r; i++)
+			if (vals[i].old_addr) {
+				r = row_for(rows, &n, vals[i].old_addr);
+				if (r)
+					memcpy(r->name, vals[i].name,
+					       sizeof(r->name));
+			}
+		for (int i = 0; r && i < nr_cpus; i++) {
 			r->to_new += vals[i].to_new;
 			r->to_old += vals[i].to_old;
-			if (vals[i].name[0])
-				memcpy(r->name, vals[i].name, sizeof(r->name));
 		}
-		old = find_func(v->funcs, v->nr_funcs, key);
+	}
+	for (int i = 0; i < n; i++) {
+		const struct func_row *old;
+
+		r = &rows[i];
+		old = find_func(v->funcs, v->nr_funcs, r->addr);
 		if (old && v->elapsed > 0) {
 			r->new_rate = (r->to_new - old->to_new) / v->elapsed;
 			r->old_rate = (r->to_old - old->to_old) / v->elapsed;
