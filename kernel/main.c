@@ -12,6 +12,7 @@
 #include "klpx.h"
 #include "transition.h"
 #include "tasks.h"
+#include "hooks.h"
 
 static int __init klpx_init(void)
 {
@@ -43,6 +44,7 @@ static void __exit klpx_exit(void)
 {
 	klpx_module_notify_exit();
 	klpx_transition_exit();
+	klpx_hooks_exit();
 	klpx_tasks_file_exit();
 	klpx_sysfs_exit();
 	pr_info("unloaded\n");

@@ -11,6 +11,7 @@
 
 #include <linux/module.h>
 #include "klpx.h"
+#include "hooks.h"
 #include "transition.h"
 
 static void klpx_object_going(struct klpx_object *obj)
@@ -75,6 +76,8 @@ static void klpx_module_going(struct module *mod)
 		klpx_for_each_object(patch, obj)
 			if (obj->mod == mod)
 				klpx_object_going(obj);
+	/* no hook on the module's text may outlive it (hooks.c) */
+	klpx_hooks_wait_released();
 }
 
 static int klpx_module_coming(struct module *mod)

@@ -2,8 +2,8 @@
 /*
  * patch.c - ftrace ops and func stacks: how calls reach the new code.
  *
- * Every old function that some patch replaces has one klpx_ops: one
- * ftrace_ops with IPMODIFY on that function, and its func stack, the
+ * Every old function that some patch replaces has one klpx_ops (hooks.h):
+ * one ftrace_ops with IPMODIFY on that function, and its func stack, the
  * klpx_funcs of all patches that replace it, newest first. The handler
  * sends the call to the first func of the stack, or, while that func is in
  * transition and the calling task is still in the unpatched universe, to
@@ -16,34 +16,8 @@
 #include <linux/rculist.h>
 #include "klpx.h"
 #include "transition.h"
+#include "hooks.h"
 #include "trace.h"
-
-/**
- * struct klpx_ops - the ftrace hook of one old function
- * @node:	entry in klpx_ops_list (klpx_mutex)
- * @func_stack:	funcs replacing @old_addr, newest first. RCU list: written
- *		under klpx_mutex, read by the handler with preemption off
- * @old_addr:	the old function
- * @fops:	its ftrace_ops, registered while @func_stack is not empty
- */
-struct klpx_ops {
-	struct list_head node;
-	struct list_head func_stack;
-	unsigned long old_addr;
-	struct ftrace_ops fops;
-};
-
-static LIST_HEAD(klpx_ops_list);
-
-static struct klpx_ops *klpx_find_ops(unsigned long old_addr)
-{
-	struct klpx_ops *ops;
-
-	list_for_each_entry(ops, &klpx_ops_list, node)
-		if (ops->old_addr == old_addr)
-			return ops;
-	return NULL;
-}
 
 static void notrace klpx_ftrace_handler(unsigned long ip,
 					unsigned long parent_ip,
@@ -109,92 +83,35 @@ void klpx_sync_handlers(void)
 	synchronize_rcu_tasks_rude();
 }
 
-static int klpx_register_ops(struct klpx_func *func, struct klpx_ops **opsp)
-{
-	unsigned long loc = klpx_ftrace_location((unsigned long)func->old_func);
-	const char *pname = klpx_patch_name(func->obj->patch);
-	struct klpx_ops *ops;
-	int ret;
-
-	if (!loc) {
-		pr_err("patch '%s': old_name '%s' cannot be traced by ftrace (notrace)\n",
-		       pname, func->old_name);
-		return -EINVAL;
-	}
-	ops = kzalloc(sizeof(*ops), GFP_KERNEL);
-	if (!ops)
-		return -ENOMEM;
-	ops->old_addr = (unsigned long)func->old_func;
-	ops->fops.func = klpx_ftrace_handler;
-	ops->fops.flags = FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY |
-			  FTRACE_OPS_FL_PERMANENT;
-	INIT_LIST_HEAD(&ops->func_stack);
-
-	ret = ftrace_set_filter_ip(&ops->fops, loc, 0, 0);
-	if (ret) {
-		pr_err("patch '%s': cannot set ftrace filter on '%s' (%d)\n",
-		       pname, func->old_name, ret);
-		goto err_free;
-	}
-	list_add_rcu(&func->stack_node, &ops->func_stack);
-	ret = register_ftrace_function(&ops->fops);
-	if (ret) {
-		pr_err("patch '%s': cannot hook '%s' (%d)%s\n", pname,
-		       func->old_name, ret,
-		       ret == -EBUSY ? ": another live patch or IPMODIFY user owns it" : "");
-		goto err_filter;
-	}
-	list_add(&ops->node, &klpx_ops_list);
-	*opsp = ops;
-	return 0;
-
-err_filter:
-	list_del_rcu(&func->stack_node);
-	ftrace_set_filter_ip(&ops->fops, loc, 1, 0);
-err_free:
-	kfree(ops);
-	return ret;
-}
-
 static int klpx_patch_func(struct klpx_func *func)
 {
 	struct klpx_ops *ops;
+	int ret;
 
 	if (WARN_ON(func->patched || !func->old_func))
 		return -EINVAL;
 
-	ops = klpx_find_ops((unsigned long)func->old_func);
-	if (ops)
-		list_add_rcu(&func->stack_node, &ops->func_stack);
-	else {
-		int ret = klpx_register_ops(func, &ops);
-
-		if (ret)
-			return ret;
-	}
+	ret = klpx_hook_get(func, klpx_ftrace_handler, &ops);
+	if (ret)
+		return ret;
 	func->patched = true;
 	return 0;
 }
 
+/*
+ * Takes @func off its stack. A hook left with an empty stack is released
+ * in the background (hooks.c): the caller does not wait for ftrace.
+ */
 void klpx_unpatch_func(struct klpx_func *func)
 {
-	struct klpx_ops *ops = klpx_find_ops((unsigned long)func->old_func);
-	unsigned long loc;
+	struct klpx_ops *ops = klpx_hook_find((unsigned long)func->old_func);
 
 	if (WARN_ON(!func->patched || !ops))
 		return;
 
-	if (list_is_singular(&ops->func_stack)) {
-		/* unregister waits for every handler of this ops to finish */
-		WARN_ON(unregister_ftrace_function(&ops->fops));
-		loc = klpx_ftrace_location(ops->old_addr);
-		ftrace_set_filter_ip(&ops->fops, loc, 1, 0);
-		list_del_rcu(&func->stack_node);
-		list_del(&ops->node);
-		kfree(ops);
-	} else {
-		list_del_rcu(&func->stack_node);
-	}
+	list_del_rcu(&func->stack_node);
+	if (list_empty(&ops->func_stack))
+		klpx_hook_put(ops);
 	func->patched = false;
 }
 
@@ -205,7 +122,7 @@ struct klpx_func *klpx_func_below(struct klpx_func *func)
 
 	if (!func->patched)
 		return NULL;
-	ops = klpx_find_ops((unsigned long)func->old_func);
+	ops = klpx_hook_find((unsigned long)func->old_func);
 	if (!ops || list_is_last(&func->stack_node, &ops->func_stack))
 		return NULL;
 	return list_next_entry(func, stack_node);

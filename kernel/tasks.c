@@ -21,6 +21,7 @@
 #include "transition.h"
 #include "stack.h"
 #include "tasks.h"
+#include "hooks.h"
 
 #define KLPX_IDLE_KEY	(1UL << 30)
 
@@ -223,6 +224,30 @@ static void klpx_show_task(struct seq_file *m, struct task_struct *t)
 		seq_printf(m, "\t%s\t-\t0\t0\n", blocks ? "pending" : "-");
 }
 
+/*
+ * What the transition's per-task state takes: the universe map and the
+ * blocker records (the xarray's own nodes are not counted).
+ */
+static void klpx_show_state_bytes(struct seq_file *m)
+{
+	struct klpx_universe_map *map;
+	unsigned long idx, nr_blockers = 0;
+	struct klpx_blocker *b;
+	size_t map_bytes = 0;
+
+	map = rcu_dereference_protected(klpx_umap,
+					lockdep_is_held(&klpx_mutex));
+	if (map)
+		map_bytes = sizeof(*map) +
+			    BITS_TO_LONGS(map->nr_pids) * sizeof(long) +
+			    BITS_TO_LONGS(nr_cpu_ids) * sizeof(long);
+	xa_for_each(&klpx_blockers, idx, b)
+		nr_blockers++;
+	seq_printf(m, "# state_bytes %zu map %zu blockers %lu x %zu\n",
+		   map_bytes + nr_blockers * sizeof(*b), map_bytes,
+		   nr_blockers, sizeof(*b));
+}
+
 static int klpx_tasks_show(struct seq_file *m, void *v)
 {
 	struct task_struct *g, *t;
@@ -231,11 +256,13 @@ static int klpx_tasks_show(struct seq_file *m, void *v)
 	mutex_lock(&klpx_mutex);
 	if (!klpx_transition_patch) {
 		seq_puts(m, "# no transition\n");
+		klpx_show_state_bytes(m);
 		goto out;
 	}
 	seq_printf(m, "# patch %s target %s\n",
 		   klpx_patch_name(klpx_transition_patch),
 		   klpx_target == KLPX_PATCHED ? "patched" : "unpatched");
+	klpx_show_state_bytes(m);
 	seq_puts(m, "# pid\tcomm\tuniverse\treason\tfunction\tfails\twaiting_ms\n");
 	rcu_read_lock();
 	for_each_process_thread(g, t)
@@ -258,6 +285,7 @@ int klpx_tasks_file_init(void)
 	klpx_debugfs_dir = debugfs_create_dir("klpx", NULL);
 	debugfs_create_file("tasks", 0400, klpx_debugfs_dir, NULL,
 			    &klpx_tasks_fops);
+	klpx_hooks_file_init(klpx_debugfs_dir);
 	return 0;
 }
 

@@ -59,7 +59,8 @@ case_blocked()
 	wait_transition klpx_test_patch1 20
 	assert_eq original "$(cat /proc/klpx_target/last)" "answer the sleeper got before it switched"
 	assert_eq patch1 "$(answer)" "answer after the transition"
-	assert_eq "# no transition" "$(cat $TASKS)" "state file after completion"
+	assert_eq "# no transition" "$(head -n 1 $TASKS)" "state file after completion"
+	assert_contains "$(cat $TASKS)" "# state_bytes 0 map 0 blockers 0 x"
 	assert_contains "$(cat $T/trace)" "klp_transition_complete: patch=klpx_test_patch1 target=patched"
 	assert_contains "$(cat $T/trace)" "klp_task_switch: pid=$pid comm=sh from=unpatched to=patched how=syscall_exit"
 	disable_lp klpx_test_patch1
@@ -127,7 +128,8 @@ case_fork_storm()
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition still blocked"
 	echo 1 > /proc/klpx_target/release
 	wait_transition klpx_test_patch1 20
-	assert_eq "# no transition" "$(cat $TASKS)" "state file after completion"
+	assert_eq "# no transition" "$(head -n 1 $TASKS)" "state file after completion"
+	assert_contains "$(cat $TASKS)" "# state_bytes 0 map 0 blockers 0 x"
 	disable_lp klpx_test_patch1
 }
 run_case "a fork storm during a transition: children inherit, exited tasks leave no state" case_fork_storm
@@ -221,7 +223,8 @@ case_cycles()
 		disable_lp klpx_test_patch1
 		unload_mod klpx_test_patch1
 	done
-	assert_eq "# no transition" "$(cat $TASKS)" "state file after the cycles"
+	assert_eq "# no transition" "$(head -n 1 $TASKS)" "state file after the cycles"
+	assert_contains "$(cat $TASKS)" "# state_bytes 0 map 0 blockers 0 x"
 }
 run_case "20 enable/disable cycles complete and leave no state" case_cycles
 
