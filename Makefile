@@ -5,6 +5,8 @@
 #   make              klpx.ko, test modules, BPF objects, tools
 #   make check        install deps, build, boot the VM, run every selftest
 #   make check-bench  prove the bench catches a failing case and a WARN
+#   make bench        klpx against the built-in livepatch in one VM boot
+#                     (docs/performance.md; BENCH_ROUNDS, BENCH_SIZES, ...)
 #   make demo         install deps, build, boot, load klpx and the sample patch
 #   make vm           interactive shell in the VM with klpx.ko loaded
 #   make vm-run SCRIPT=path [ARGS="..."]   run a script in the VM
@@ -49,9 +51,9 @@ KBUILD = $(MAKE) -C $(KDIR) $(if $(filter 1,$(V)),V=1) M=$(CURDIR)/$(1) \
 	$(if $(filter-out kernel,$(1)),KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kernel/Module.symvers) \
 	$(2) 2>&1 | { grep -v '^Skipping BTF generation' || true; }
 MODULE_DIRS := $(patsubst %/Kbuild,%,$(wildcard kernel/Kbuild selftests/modules/Kbuild))
-SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile))
+SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile selftests/perf/Makefile))
 
-.PHONY: all modules subdirs btf deps check check-bench demo vm vm-run \
+.PHONY: all modules subdirs btf deps check check-bench bench demo vm vm-run \
 	meta-modules clean help
 
 all: modules subdirs
@@ -98,6 +100,11 @@ check-bench: deps
 	$(Q)$(MAKE) all meta-modules
 	$(Q)$(BENCH)/check-bench.sh
 
+bench: deps
+	$(Q)$(MAKE) all
+	$(Q)BENCH_ROUNDS=$(or $(BENCH_ROUNDS),5) $(if $(BENCH_CALLS),BENCH_CALLS=$(BENCH_CALLS)) \
+		$(if $(BENCH_SIZES),BENCH_SIZES="$(BENCH_SIZES)") selftests/perf/run.sh
+
 demo: deps
 	$(Q)$(MAKE) all
 	$(Q)$(BENCH)/vm.sh -- selftests/demo.sh
@@ -122,4 +129,4 @@ clean:
 	$(Q)rm -rf build
 
 help:
-	@sed -n '3,17s/^# \{0,1\}//p' Makefile
+	@sed -n '3,19s/^# \{0,1\}//p' Makefile

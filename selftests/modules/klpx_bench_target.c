@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klpx_bench_target - what `make bench` patches and calls.
+ *
+ *   klpx_bench_fn()     the function whose per-call cost is measured:
+ *                       returns 1; a patch makes it return 2
+ *   klpx_bench_sys()    on the path of a read of /proc/klpx_bench/sys, for
+ *                       threads that hammer a patched syscall path
+ *   klpx_bench_hold()   a task sleeps here (patched too, so it blocks the
+ *                       transition) and then runs its loop from inside it:
+ *                       a caller that cannot switch universe
+ *
+ * /proc/klpx_bench/ctl takes one command per write:
+ *   run N        call klpx_bench_fn() N times, here and now
+ *   hold N       sleep in klpx_bench_hold() until "go", then run N calls
+ *                inside it; the write returns when they are done
+ *   go           wake the holders
+ *   floor 1|0    register/unregister an ftrace_ops with an empty handler
+ *                on klpx_bench_fn() (the cost floor of any ftrace hook)
+ *   kthreads N   keep N kthreads asleep (0 stops them)
+ * /proc/klpx_bench/result: "run PS OLD NEW" and "hold PS OLD NEW" for the
+ * last of each: picoseconds per call and the calls answered by the
+ * original (1) and by a patch (2).
+ */
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <linux/ktime.h>
+#include <linux/ftrace.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+struct klpx_bench_result {
+	u64 ps_per_call;
+	long old, new, other;
+};
+
+static DEFINE_MUTEX(klpx_bench_lock);	/* results, floor, kthreads */
+static struct klpx_bench_result klpx_bench_run_res, klpx_bench_hold_res;
+static DECLARE_WAIT_QUEUE_HEAD(klpx_bench_wq);
+static atomic_t klpx_bench_go = ATOMIC_INIT(0);
+
+/*
+ * noipa: gcc must not see that it returns a constant, or it calls it once
+ * per loop instead of once per iteration
+ */
+#define KLPX_BENCH_OPAQUE noinline __attribute__((__noipa__))
+
+KLPX_BENCH_OPAQUE int klpx_bench_fn(void)
+{
+	return 1;
+}
+EXPORT_SYMBOL_GPL(klpx_bench_fn);
+
+KLPX_BENCH_OPAQUE int klpx_bench_sys(void)
+{
+	return 1;
+}
+EXPORT_SYMBOL_GPL(klpx_bench_sys);
+
+/* the timed loop; every answer is counted by who gave it */
+noinline void klpx_bench_loop(long n, struct klpx_bench_result *r)
+{
+	u64 t0, t1;
+	long i, ans1 = 0, ans2 = 0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		int a = klpx_bench_fn();
+
+		ans1 += a == 1;
+		ans2 += a == 2;
+	}
+	t1 = ktime_get_ns();
+	r->ps_per_call = n ? (t1 - t0) * 1000 / n : 0;
+	r->old = ans1;
+	r->new = ans2;
+	r->other = n - ans1 - ans2;
+}
+EXPORT_SYMBOL_GPL(klpx_bench_loop);
+
+/* the body of klpx_bench_hold(), shared with its patched versions */
+void klpx_bench_hold_body(long n, struct klpx_bench_result *r)
+{
+	wait_event(klpx_bench_wq, atomic_read(&klpx_bench_go));
+	klpx_bench_loop(n, r);
+}
+EXPORT_SYMBOL_GPL(klpx_bench_hold_body);
+
+KLPX_BENCH_OPAQUE int klpx_bench_hold(long n, void *r)
+{
+	klpx_bench_hold_body(n, r);
+	return 1;	/* not a tail call: this frame stays on the stack */
+}
+EXPORT_SYMBOL_GPL(klpx_bench_hold);
+
+/* ---- the ftrace floor ---- */
+
+static void notrace klpx_bench_empty(unsigned long ip, unsigned long pip,
+				     struct ftrace_ops *op,
+				     struct ftrace_regs *fregs)
+{
+}
+
+static struct ftrace_ops klpx_bench_floor_ops = {
+	.func = klpx_bench_empty,
+	.flags = 0,	/* like livepatch: the handler needs no recursion guard */
+};
+static bool klpx_bench_floor_on;
+
+static int klpx_bench_floor(bool on)
+{
+	int ret;
+
+	if (on == klpx_bench_floor_on)
+		return 0;
+	if (!on) {
+		unregister_ftrace_function(&klpx_bench_floor_ops);
+		ftrace_free_filter(&klpx_bench_floor_ops);
+		klpx_bench_floor_on = false;
+		return 0;
+	}
+	ret = ftrace_set_filter_ip(&klpx_bench_floor_ops,
+				   (unsigned long)klpx_bench_fn, 0, 0);
+	if (ret)
+		return ret;
+	ret = register_ftrace_function(&klpx_bench_floor_ops);
+	if (ret) {
+		ftrace_free_filter(&klpx_bench_floor_ops);
+		return ret;
+	}
+	klpx_bench_floor_on = true;
+	return 0;
+}
+
+/* ---- sleeping kthreads ---- */
+
+static struct task_struct **klpx_bench_kts;
+static int klpx_bench_nr_kts;
+
+static int klpx_bench_kt_fn(void *unused)
+{
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static void klpx_bench_kthreads_stop(void)
+{
+	while (klpx_bench_nr_kts)
+		kthread_stop(klpx_bench_kts[--klpx_bench_nr_kts]);
+	kfree(klpx_bench_kts);
+	klpx_bench_kts = NULL;
+}
+
+static int klpx_bench_kthreads(int n)
+{
+	struct task_struct *t;
+
+	klpx_bench_kthreads_stop();
+	if (n <= 0)
+		return 0;
+	klpx_bench_kts = kcalloc(n, sizeof(*klpx_bench_kts), GFP_KERNEL);
+	if (!klpx_bench_kts)
+		return -ENOMEM;
+	while (klpx_bench_nr_kts < n) {
+		t = kthread_run(klpx_bench_kt_fn, NULL, "klpx_bench_kt/%d",
+				klpx_bench_nr_kts);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		klpx_bench_kts[klpx_bench_nr_kts++] = t;
+	}
+	return 0;
+}
+
+/* ---- /proc/klpx_bench ---- */
+
+static int klpx_bench_cmd(const char *cmd, long arg)
+{
+	struct klpx_bench_result r = {};
+	int ret = 0;
+
+	if (!strcmp(cmd, "run")) {
+		klpx_bench_loop(arg, &r);
+		mutex_lock(&klpx_bench_lock);
+		klpx_bench_run_res = r;
+		mutex_unlock(&klpx_bench_lock);
+	} else if (!strcmp(cmd, "hold")) {
+		atomic_set(&klpx_bench_go, 0);
+		klpx_bench_hold(arg, &r);
+		mutex_lock(&klpx_bench_lock);
+		klpx_bench_hold_res = r;
+		mutex_unlock(&klpx_bench_lock);
+	} else if (!strcmp(cmd, "go")) {
+		atomic_set(&klpx_bench_go, 1);
+		wake_up_all(&klpx_bench_wq);
+	} else if (!strcmp(cmd, "floor")) {
+		mutex_lock(&klpx_bench_lock);
+		ret = klpx_bench_floor(arg);
+		mutex_unlock(&klpx_bench_lock);
+	} else if (!strcmp(cmd, "kthreads")) {
+		mutex_lock(&klpx_bench_lock);
+		ret = klpx_bench_kthreads(arg);
+		mutex_unlock(&klpx_bench_lock);
+	} else {
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+static ssize_t klpx_bench_ctl_write(struct file *f, const char __user *ubuf,
+				    size_t len, loff_t *off)
+{
+	char buf[32], cmd[16];
+	long arg = 0;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	if (sscanf(buf, "%15s %ld", cmd, &arg) < 1 || arg < 0)
+		return -EINVAL;
+	ret = klpx_bench_cmd(cmd, arg);
+	return ret ? ret : len;
+}
+
+static int klpx_bench_result_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&klpx_bench_lock);
+	seq_printf(m, "run %llu %ld %ld %ld\nhold %llu %ld %ld %ld\n",
+		   klpx_bench_run_res.ps_per_call, klpx_bench_run_res.old,
+		   klpx_bench_run_res.new, klpx_bench_run_res.other,
+		   klpx_bench_hold_res.ps_per_call, klpx_bench_hold_res.old,
+		   klpx_bench_hold_res.new, klpx_bench_hold_res.other);
+	mutex_unlock(&klpx_bench_lock);
+	return 0;
+}
+
+static int klpx_bench_sys_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", klpx_bench_sys());
+	return 0;
+}
+
+static int klpx_bench_result_open(struct inode *i, struct file *f)
+{
+	return single_open(f, klpx_bench_result_show, NULL);
+}
+
+static int klpx_bench_sys_open(struct inode *i, struct file *f)
+{
+	return single_open(f, klpx_bench_sys_show, NULL);
+}
+
+static const struct proc_ops klpx_bench_ctl_ops = {
+	.proc_write = klpx_bench_ctl_write,
+};
+static const struct proc_ops klpx_bench_result_ops = {
+	.proc_open = klpx_bench_result_open, .proc_read = seq_read,
+	.proc_lseek = seq_lseek, .proc_release = single_release,
+};
+static const struct proc_ops klpx_bench_sys_ops = {
+	.proc_open = klpx_bench_sys_open, .proc_read = seq_read,
+	.proc_lseek = seq_lseek, .proc_release = single_release,
+};
+
+static struct proc_dir_entry *klpx_bench_dir;
+
+static int __init klpx_bench_init(void)
+{
+	klpx_bench_dir = proc_mkdir("klpx_bench", NULL);
+	if (!klpx_bench_dir)
+		return -ENOMEM;
+	if (!proc_create("ctl", 0200, klpx_bench_dir, &klpx_bench_ctl_ops) ||
+	    !proc_create("result", 0444, klpx_bench_dir,
+			 &klpx_bench_result_ops) ||
+	    !proc_create("sys", 0444, klpx_bench_dir, &klpx_bench_sys_ops)) {
+		proc_remove(klpx_bench_dir);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void __exit klpx_bench_exit(void)
+{
+	atomic_set(&klpx_bench_go, 1);
+	wake_up_all(&klpx_bench_wq);
+	proc_remove(klpx_bench_dir);
+	mutex_lock(&klpx_bench_lock);
+	klpx_bench_floor(false);
+	klpx_bench_kthreads_stop();
+	mutex_unlock(&klpx_bench_lock);
+}
+
+module_init(klpx_bench_init);
+module_exit(klpx_bench_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("klpx bench: a target to patch and call");
