@@ -116,9 +116,11 @@ static int klpx_bench_floor(bool on)
 
 	if (on == klpx_bench_floor_on)
 		return 0;
+	/* the ops is used again: drop its ip, not its hash (ftrace_free_filter) */
 	if (!on) {
 		unregister_ftrace_function(&klpx_bench_floor_ops);
-		ftrace_free_filter(&klpx_bench_floor_ops);
+		ftrace_set_filter_ip(&klpx_bench_floor_ops,
+				     (unsigned long)klpx_bench_fn, 1, 0);
 		klpx_bench_floor_on = false;
 		return 0;
 	}
@@ -128,7 +130,8 @@ static int klpx_bench_floor(bool on)
 		return ret;
 	ret = register_ftrace_function(&klpx_bench_floor_ops);
 	if (ret) {
-		ftrace_free_filter(&klpx_bench_floor_ops);
+		ftrace_set_filter_ip(&klpx_bench_floor_ops,
+				     (unsigned long)klpx_bench_fn, 1, 0);
 		return ret;
 	}
 	klpx_bench_floor_on = true;
