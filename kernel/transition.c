@@ -28,6 +28,7 @@
 #include <linux/vmalloc.h>
 #include <linux/tracepoint.h>
 #include <linux/xarray.h>
+#include <linux/ftrace.h>
 #include "klpx.h"
 #include "transition.h"
 #include "stack.h"
@@ -141,6 +142,21 @@ static void klpx_func_range(struct klpx_func *func, enum klpx_universe target,
 	}
 }
 
+/*
+ * The return address of the ftrace call at the old function's entry: a
+ * task stopped there (in the ftrace trampoline, or interrupted in klpx's
+ * handler, which a self-check in an IPI can see) may already have been
+ * sent to one version or the other, so it must not switch either way.
+ */
+static void klpx_func_entry_range(struct klpx_func *func, struct klpx_range *r)
+{
+	unsigned long loc = klpx_ftrace_location((unsigned long)func->old_func);
+
+	r->func = func;
+	r->start = loc + MCOUNT_INSN_SIZE;
+	r->end = loc ? r->start + 1 : r->start;
+}
+
 /* Rebuilds the ranges of the patch in transition; klpx_mutex held. */
 void klpx_ranges_update(void)
 {
@@ -153,13 +169,15 @@ void klpx_ranges_update(void)
 	lockdep_assert_held(&klpx_mutex);
 	klpx_for_each_object(patch, obj)
 		klpx_for_each_func(obj, func)
-			nr++;
+			nr += 2;
 	rs = kzalloc(struct_size(rs, r, nr), GFP_KERNEL | __GFP_NOFAIL);
 	klpx_for_each_object(patch, obj) {
 		if (!obj->patched)
 			continue;
-		klpx_for_each_func(obj, func)
+		klpx_for_each_func(obj, func) {
 			klpx_func_range(func, klpx_target, &rs->r[rs->nr++]);
+			klpx_func_entry_range(func, &rs->r[rs->nr++]);
+		}
 	}
 	old = rcu_replace_pointer(klpx_ranges_cur, rs,
 				  lockdep_is_held(&klpx_mutex));
