@@ -43,9 +43,10 @@ err_sysfs:
 static void __exit klpx_exit(void)
 {
 	klpx_module_notify_exit();
+	/* first: no probe may kick the transition work after this */
+	klpx_tasks_file_exit();
 	klpx_transition_exit();
 	klpx_hooks_exit();
-	klpx_tasks_file_exit();
 	klpx_sysfs_exit();
 	pr_info("unloaded\n");
 }

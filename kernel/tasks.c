@@ -141,8 +141,21 @@ struct klpx_probe {
 	struct tracepoint *tp;
 };
 
-/* probes are on the tracepoints: between register and unregister */
+/*
+ * Registering a probe on sys_exit, sched_switch, fork and cpu_idle costs
+ * hundreds of milliseconds under load (text patching, and sys_exit flags
+ * every task), as does unregistering (an RCU grace period). So neither is
+ * done on a transition's path: klpx_probes_register()/_unregister() say
+ * what is wanted and a worker gets there. The stack-check walk completes a
+ * transition on its own; the probes only speed it up, and they do nothing
+ * while no universe map exists.
+ *
+ * klpx_probes_lock serialises the worker; klpx_probes_on is what is
+ * registered (under it), klpx_probes_wanted what should be.
+ */
+static DEFINE_MUTEX(klpx_probes_lock);
 static bool klpx_probes_on;
+static bool klpx_probes_wanted;
 
 static struct klpx_probe klpx_probes[] = {
 	{ "sys_exit", klpx_probe_sys_exit },
@@ -176,11 +189,10 @@ static int klpx_probes_init(void)
 	return 0;
 }
 
-void klpx_probes_register(void)
+static void klpx_probes_attach(void)
 {
 	int i, ret;
 
-	klpx_probes_on = true;
 	for (i = 0; i < ARRAY_SIZE(klpx_probes); i++) {
 		ret = tracepoint_probe_register(klpx_probes[i].tp,
 						klpx_probes[i].fn, NULL);
@@ -189,19 +201,51 @@ void klpx_probes_register(void)
 			pr_warn("cannot probe '%s' (%d): that switch point is off\n",
 				klpx_probes[i].name, ret);
 	}
+	klpx_probes_on = true;
 }
 
-void klpx_probes_unregister(void)
+static void klpx_probes_detach(void)
 {
 	int i;
 
-	if (!klpx_probes_on)
-		return;
-	klpx_probes_on = false;
 	for (i = 0; i < ARRAY_SIZE(klpx_probes); i++)
 		tracepoint_probe_unregister(klpx_probes[i].tp,
 					    klpx_probes[i].fn, NULL);
 	tracepoint_synchronize_unregister();
+	klpx_probes_on = false;
+}
+
+static void klpx_probes_sync_fn(struct work_struct *work)
+{
+	mutex_lock(&klpx_probes_lock);
+	if (READ_ONCE(klpx_probes_wanted) && !klpx_probes_on)
+		klpx_probes_attach();
+	else if (!READ_ONCE(klpx_probes_wanted) && klpx_probes_on)
+		klpx_probes_detach();
+	mutex_unlock(&klpx_probes_lock);
+}
+static DECLARE_WORK(klpx_probes_work, klpx_probes_sync_fn);
+
+/* A transition starts: the probes are wanted, soon. */
+void klpx_probes_register(void)
+{
+	WRITE_ONCE(klpx_probes_wanted, true);
+	queue_work(system_unbound_wq, &klpx_probes_work);
+}
+
+/* No transition runs: the probes go, in the background. */
+void klpx_probes_unregister(void)
+{
+	WRITE_ONCE(klpx_probes_wanted, false);
+	queue_work(system_unbound_wq, &klpx_probes_work);
+}
+
+/* klpx unloads: no probe may stay behind */
+static void klpx_probes_exit(void)
+{
+	WRITE_ONCE(klpx_probes_wanted, false);
+	flush_work(&klpx_probes_work);
+	klpx_probes_sync_fn(NULL);
 }
 
 /* ---- /sys/kernel/debug/klpx/tasks -------------------------------------- */
@@ -291,5 +335,6 @@ int klpx_tasks_file_init(void)
 
 void klpx_tasks_file_exit(void)
 {
+	klpx_probes_exit();
 	debugfs_remove_recursive(klpx_debugfs_dir);
 }

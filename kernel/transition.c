@@ -29,6 +29,7 @@
 #include <linux/tracepoint.h>
 #include <linux/xarray.h>
 #include <linux/ftrace.h>
+#include <linux/llist.h>
 #include "klpx.h"
 #include "transition.h"
 #include "stack.h"
@@ -189,16 +190,6 @@ void klpx_ranges_update(void)
 		klpx_sync_handlers();
 		kfree(old);
 	}
-}
-
-static void klpx_ranges_free(void)
-{
-	struct klpx_ranges *old;
-
-	/* probes are unregistered and handlers synced: nobody reads it */
-	old = rcu_replace_pointer(klpx_ranges_cur, NULL,
-				  lockdep_is_held(&klpx_mutex));
-	kfree(old);
 }
 
 /* ---- one task -------------------------------------------------------- */
@@ -375,10 +366,55 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 	return 0;
 }
 
+/*
+ * The map and ranges of a finished transition: probes stay registered a
+ * while after it (tasks.c) and may still read them, so they are freed once
+ * every CPU has scheduled, by a worker, off the transition's path.
+ */
+struct klpx_leftover {
+	struct llist_node node;
+	struct klpx_universe_map *m;
+	struct klpx_ranges *rs;
+};
+static LLIST_HEAD(klpx_leftovers);
+
+static void klpx_free_leftovers_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&klpx_leftovers);
+	struct klpx_leftover *l, *tmp;
+
+	if (!list)
+		return;
+	klpx_sync_handlers();
+	llist_for_each_entry_safe(l, tmp, list, node) {
+		klpx_umap_free(l->m);
+		kfree(l->rs);
+		kfree(l);
+	}
+}
+static DECLARE_WORK(klpx_free_leftovers_work, klpx_free_leftovers_fn);
+
+static void klpx_free_later(struct klpx_universe_map *m, struct klpx_ranges *rs)
+{
+	struct klpx_leftover *l = kmalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l) {
+		klpx_sync_handlers();
+		klpx_umap_free(m);
+		kfree(rs);
+		return;
+	}
+	l->m = m;
+	l->rs = rs;
+	llist_add(&l->node, &klpx_leftovers);
+	queue_work(system_unbound_wq, &klpx_free_leftovers_work);
+}
+
 /* Funcs of @patch leave transition; waits until no handler looks. */
 static void klpx_transition_clear(struct klpx_patch *patch)
 {
 	struct klpx_universe_map *m;
+	struct klpx_ranges *rs;
 	struct klpx_object *obj;
 	struct klpx_func *func;
 
@@ -386,11 +422,15 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 		klpx_for_each_func(obj, func)
 			WRITE_ONCE(func->transition, false);
 	klpx_probes_unregister();
-	/* handlers and probes that read ->transition or the map are done */
+	/*
+	 * No handler still decides by the map (it would see it gone), and
+	 * none still sees a func klpx_unpatch_objects() took off its stack.
+	 */
 	klpx_sync_handlers();
 	m = rcu_replace_pointer(klpx_umap, NULL, lockdep_is_held(&klpx_mutex));
-	klpx_umap_free(m);
-	klpx_ranges_free();
+	rs = rcu_replace_pointer(klpx_ranges_cur, NULL,
+				 lockdep_is_held(&klpx_mutex));
+	klpx_free_later(m, rs);
 	klpx_blockers_clear();
 	klpx_transition_patch = NULL;
 }
@@ -422,10 +462,9 @@ static void klpx_transition_complete(bool forced)
 	enum klpx_universe target = klpx_target;
 	struct klpx_object *obj;
 
-	if (target == KLPX_UNPATCHED) {
+	/* klpx_transition_clear() waits for the handlers of both */
+	if (target == KLPX_UNPATCHED)
 		klpx_unpatch_objects(patch);
-		klpx_sync_handlers();
-	}
 	klpx_transition_clear(patch);
 	if (target == KLPX_PATCHED && patch->replace)
 		klpx_replace_complete(patch);
@@ -530,4 +569,5 @@ void klpx_transition_force(void)
 void klpx_transition_exit(void)
 {
 	cancel_delayed_work_sync(&klpx_transition_work);
+	flush_work(&klpx_free_leftovers_work);
 }
