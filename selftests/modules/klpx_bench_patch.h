@@ -10,20 +10,25 @@
 struct klpx_bench_result;
 void klpx_bench_hold_body(long n, struct klpx_bench_result *r);
 
+/* what the patched functions answer: 2, or 3 for the replace variant */
+#ifndef BENCH_ANSWER
+#define BENCH_ANSWER 2
+#endif
+
 static int bench_fn(void)
 {
-	return 2;
+	return BENCH_ANSWER;
 }
 
 static int bench_sys(void)
 {
-	return 2;
+	return BENCH_ANSWER;
 }
 
 static noinline int bench_hold(long n, void *r)
 {
 	klpx_bench_hold_body(n, r);
-	return 2;
+	return BENCH_ANSWER;
 }
 
 static struct klp_func bench_funcs[] = {
@@ -41,6 +46,9 @@ static struct klp_object bench_objs[] = {
 static struct klp_patch bench_patch = {
 	.mod = THIS_MODULE,
 	.objs = bench_objs,
+#ifdef BENCH_REPLACE
+	.replace = true,
+#endif
 };
 
 static int bench_patch_init(void)

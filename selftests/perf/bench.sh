@@ -135,7 +135,7 @@ observe_round()
 		bpftool link show 2>/dev/null | grep -q klp_func_redirect && break
 		sleep 0.1
 	done
-	bpftool link show | grep -q klp_func_redirect || fail "klp-top did not attach"
+	bpftool link show 2>/dev/null | grep -q klp_func_redirect || fail "klp-top did not attach"
 	calls observe klpx_klp_top new
 	kill -INT "$top"; wait "$top"
 	lp_off klpx >/dev/null

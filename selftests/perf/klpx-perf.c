@@ -10,6 +10,10 @@
  *   klpx-perf enable MODULE.ko SYSFS_DIR
  *       load a patch module and wait until SYSFS_DIR/transition reads 0;
  *       print the milliseconds taken
+ *   klpx-perf hammer THREADS
+ *       THREADS threads read /proc/klpx_bench/sys (a patched path) until
+ *       SIGTERM; then print "calls C changes_max M bad B": calls made, the
+ *       most times one thread saw the answer change, answers not 1-3
  *   klpx-perf disable SYSFS_DIR
  *       write 0 to SYSFS_DIR/enabled and wait until SYSFS_DIR is gone;
  *       print the milliseconds taken
@@ -79,6 +83,68 @@ static void *hammer(void *arg)
 		close(fd);
 	}
 	return NULL;
+}
+
+struct hammer_stats {
+	unsigned long calls, changes, bad;
+};
+
+static volatile int hammer_stop;
+
+/* counts how often the answer changes: once per transition at most */
+static void *hammer_count(void *arg)
+{
+	struct hammer_stats *st = arg;
+	char buf[16], last = 0;
+
+	while (!hammer_stop) {
+		int fd = open("/proc/klpx_bench/sys", O_RDONLY);
+		ssize_t n;
+
+		if (fd < 0)
+			break;
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		st->calls++;
+		if (n < 1 || buf[0] < '1' || buf[0] > '3') {
+			st->bad++;
+			continue;
+		}
+		if (last && buf[0] != last)
+			st->changes++;
+		last = buf[0];
+	}
+	return NULL;
+}
+
+static int cmd_hammer(int n)
+{
+	struct hammer_stats st[64] = {};
+	unsigned long calls = 0, max = 0, bad = 0;
+	pthread_t t[64];
+	sigset_t set;
+	int sig;
+
+	if (n < 1 || n > 64)
+		n = 4;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (int i = 0; i < n; i++)
+		if ((errno = pthread_create(&t[i], NULL, hammer_count, &st[i])))
+			return die("pthread_create");
+	sigwait(&set, &sig);
+	hammer_stop = 1;
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		calls += st[i].calls;
+		bad += st[i].bad;
+		if (st[i].changes > max)
+			max = st[i].changes;
+	}
+	printf("calls %lu changes_max %lu bad %lu\n", calls, max, bad);
+	return 0;
 }
 
 static int spawn(int n, void *(*fn)(void *))
@@ -184,8 +250,10 @@ int main(int argc, char **argv)
 		return cmd_spawn(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "enable"))
 		return cmd_enable(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "hammer"))
+		return cmd_hammer(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "disable"))
 		return cmd_disable(argv[2]);
-	fprintf(stderr, "usage: klpx-perf spawn SLEEPERS BUSY HAMMER | enable MODULE.ko SYSFS_DIR | disable SYSFS_DIR\n");
+	fprintf(stderr, "usage: klpx-perf spawn SLEEPERS BUSY HAMMER | hammer THREADS | enable MODULE.ko SYSFS_DIR | disable SYSFS_DIR\n");
 	return 1;
 }

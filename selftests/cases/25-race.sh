@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Threads call a patched path without pause while patches are enabled,
+# disabled, reversed mid-transition and replaced, over and over: every
+# thread sees the answer change at most once per transition (it is old
+# until its task switches, new after), never a value no version gives.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+PERF=$KLPX_ROOT/selftests/perf/klpx-perf
+D=$KLPX_SYSFS/klpx_bench_lp
+klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
+ctl() { echo "$*" >/proc/klpx_bench/ctl || fail "ctl $*"; }
+
+case_race()
+{
+	local out hp holder i t=0 calls max bad
+	[ -x "$PERF" ] || fail "no $PERF: build it with make"
+	klpx_up
+	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
+	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	load_mod "$M/klpx_bench_target.ko"
+	out=/tmp/race.$$
+	"$PERF" hammer 4 >"$out" &
+	hp=$!
+	on_cleanup "kill $hp 2>/dev/null; rm -f $out"
+	for i in 1 2 3 4 5; do
+		load_lp "$M/klpx_bench_lp.ko"; t=$((t + 1))
+		disable_lp klpx_bench_lp; t=$((t + 1))
+		unload_mod klpx_bench_lp
+	done
+	for i in 1 2 3; do
+		# a transition held by a sleeper in klpx_bench_hold(), reversed
+		( echo "hold 1" >/proc/klpx_bench/ctl ) &
+		holder=$!
+		loop_until "grep -q klpx_bench_hold /proc/$holder/stack" 10 || fail "holder did not sleep"
+		load_lp_nowait "$M/klpx_bench_lp.ko"; t=$((t + 1))
+		assert_eq 1 "$(cat $D/transition)" "transition held"
+		echo 0 > $D/enabled; t=$((t + 1))
+		ctl go
+		wait $holder
+		loop_until "[ ! -e $D ]" 60 || fail "reversed patch not gone"
+		unload_mod klpx_bench_lp
+	done
+	for i in 1 2 3; do
+		load_lp "$M/klpx_bench_lp.ko"; t=$((t + 1))
+		load_lp "$M/klpx_bench_lpr.ko"; t=$((t + 1))
+		loop_until "[ ! -e $D ]" 60 || fail "replaced patch not freed"
+		unload_mod klpx_bench_lp
+		disable_lp klpx_bench_lpr; t=$((t + 1))
+		unload_mod klpx_bench_lpr
+	done
+	kill -TERM $hp
+	wait $hp || fail "hammer failed"
+	read -r _ calls _ max _ bad <"$out"
+	log "transitions $t: calls $calls, most changes seen by one thread $max, bad $bad"
+	assert_eq 0 "$bad" "answers no version gives"
+	[ "$calls" -gt 1000 ] || fail "only $calls calls made"
+	[ "$max" -ge 1 ] || fail "no thread ever saw a patch"
+	[ "$max" -le "$t" ] || fail "a thread saw $max changes in $t transitions"
+}
+run_case "hammering threads see each transition once: enable, disable, reverse, replace" case_race
+
+case_core_unload() { unload_mod klpx; }
+run_case "the core unloads after the race case" case_core_unload
