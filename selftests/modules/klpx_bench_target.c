@@ -104,9 +104,16 @@ static void notrace klpx_bench_empty(unsigned long ip, unsigned long pip,
 {
 }
 
+/*
+ * Flags as livepatch's ops, less what only redirection needs: DYNAMIC (an
+ * ops in module data, which ftrace would set anyway), no RECURSION (an
+ * empty handler needs no guard, so the trampoline calls it directly, not
+ * through ftrace_ops_assist_func()), no IPMODIFY (it changes no ip, and
+ * stays out of the way of either core), no PERMANENT.
+ */
 static struct ftrace_ops klpx_bench_floor_ops = {
 	.func = klpx_bench_empty,
-	.flags = 0,	/* like livepatch: the handler needs no recursion guard */
+	.flags = FTRACE_OPS_FL_DYNAMIC,
 };
 static bool klpx_bench_floor_on;
 

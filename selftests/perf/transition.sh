@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# transition.sh - transition time under load, and klpx's per-task state
+# (sourced by bench.sh).
+#
+# The load for SIZE extra tasks (klpx-perf spawn, klpx_bench_target's
+# kthreads): SIZE/100 kthreads asleep, 2 threads spinning in user space,
+# 4 threads reading /proc/klpx_bench/sys without pause (klpx_bench_sys()
+# is patched: they are on a patched path, and each of their answers must
+# be one a version gives), the rest asleep in pause().
+#
+# enable: finit_module() of the patch until "transition" reads 0.
+# disable: 0 to "enabled" until the patch's directory is gone; for klpx
+# also "released", until its hooks are released (it does that in the
+# background: the function is free for another IPMODIFY user only then).
+
+SPAWN_OUT=/tmp/bench.spawn
+SPAWNER=
+
+# load_start SIZE: the load is up
+load_start()
+{
+	local size=$1 kt busy=2 ham=4 sl i
+	kt=$(( size / 100 > 0 ? size / 100 : 1 ))
+	sl=$(( size - kt - busy - ham ))
+	(( sl >= 0 )) || { busy=0; ham=1; sl=$(( size - kt - ham )); }
+	(( sl >= 0 )) || sl=0
+	ctl kthreads "$kt"
+	"$PERF" spawn "$sl" "$busy" "$ham" >"$SPAWN_OUT" &
+	SPAWNER=$!
+	for i in $(seq 6000); do
+		grep -q ready "$SPAWN_OUT" && break
+		sleep 0.05
+	done
+	grep -q ready "$SPAWN_OUT" || fail "spawn $size"
+	say "$size extra tasks: $sl asleep, $busy busy, $ham hammering, $kt kthreads"
+}
+
+# load_stop: the load is gone; a hammer's wrong answer fails the bench
+load_stop()
+{
+	[ -n "$SPAWNER" ] || return 0
+	kill -TERM "$SPAWNER"
+	wait "$SPAWNER" || fail "a hammering thread read an answer no version gives: $(cat "$SPAWN_OUT")"
+	SPAWNER=
+	say "$(grep hammered "$SPAWN_OUT")"
+	ctl kthreads 0
+}
+
+# state_bytes: klpx's per-task state now (the tasks file's header)
+state_bytes() { awk '$2 == "state_bytes" { print $3; exit }' /sys/kernel/debug/klpx/tasks; }
+
+# memory_sample: klpx's per-task state during a transition held pending
+# (under the current load) and after it
+memory_sample()
+{
+	local tasks
+	hold_start 1
+	insmod "$M/klpx_bench_lp.ko" || fail "insmod klpx_bench_lp"
+	tasks=$(grep -vc '^#' /sys/kernel/debug/klpx/tasks)
+	record mem_tasks klpx "$tasks"
+	record mem_during klpx "$(state_bytes)"
+	ctl go
+	wait "$HOLDER" || fail "holder failed"
+	wait_transition_end klpx
+	record mem_after klpx "$(state_bytes)"
+	lp_off klpx >/dev/null
+}
+
+# transition_size SIZE [MEMORY]: ROUNDS rounds of enable + disable of each
+# variant under the load; with MEMORY, then klpx's memory sample
+transition_size()
+{
+	local size=$1 r v ms out gone rel
+	load_start "$size"
+	for r in $(seq "$ROUNDS"); do
+		for v in $(order "$r"); do
+			ms=$(lp_on "$v") || exit 1
+			record "enable_$size" "$v" "$ms"
+			out=$(lp_off "$v") || exit 1
+			read -r gone rel <<<"$out"
+			record "disable_$size" "$v" "$gone"
+			[ -z "$rel" ] || record "released_$size" "$v" "$rel"
+		done
+	done
+	[ -z "${2:-}" ] || memory_sample
+	load_stop
+}
