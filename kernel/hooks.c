@@ -2,25 +2,43 @@
 /*
  * hooks.c - registering and releasing the ftrace hook of an old function.
  *
- * Registering an ftrace_ops is quick; unregistering one is not: ftrace
- * waits for an RCU-tasks grace period per ops (the trampoline of a
- * dynamic ops may be in use by a preempted task), which a task that
- * rarely schedules can stretch for minutes. So a disable, an atomic
- * replace or a failed enable does not unregister anything itself: the
- * hook whose func stack became empty is handed to a worker that
- * unregisters it in the background. Until then its handler finds the
- * stack empty and lets the original code run, which is exactly right for
- * a function no patch replaces.
+ * A hook is an ftrace direct call from the old function's fentry site to
+ * a call slot of klpx.ko (slots.h): register_ftrace_direct() when the
+ * first func goes on the function's stack, unregister_ftrace_direct()
+ * when the last one has left. The direct call is ftrace's legacy
+ * direct_ops, which other IPMODIFY users must negotiate with and cannot
+ * (it has no ops_func): the kernel's built-in livepatch and klpx refuse
+ * each other's functions with -EBUSY, both ways, as do a BPF trampoline
+ * and klpx.
+ *
+ * Registering and unregistering a direct call waits for an RCU-tasks
+ * grace period in two cases, which a kthread that rarely schedules
+ * voluntarily can stretch for minutes: when ftrace's table of direct calls
+ * is empty or grows (register), and when the slot's address loses its last
+ * user (unregister). So:
+ * - an anchor direct call, on klpx_hooks_anchor() (never called), keeps
+ *   that table from ever being empty while klpx is loaded;
+ * - a hook whose func stack became empty is parked, not released: its
+ *   slot is slow, klpx_slow_target() finds the stack empty and lets the
+ *   original code run (exactly right for a function no patch replaces),
+ *   and the next patch of that function takes it back at no cost;
+ * - a hook parked for KLPX_PARK_MS, or whose module goes, or whose last
+ *   patch's module goes, or all of them when klpx unloads, is handed to a
+ *   worker that unregisters it in the
+ *   background and then gives its slot back (that grace period is also
+ *   what makes the slot free: no task is inside it).
+ * A disable, an atomic replace or a failed enable never waits for ftrace.
  *
  * Rules:
- * - klpx_ops_list holds the hooks that serve functions (klpx_mutex).
+ * - klpx_ops_list holds the hooks that serve functions, parked ones too
+ *   (klpx_mutex).
  * - klpx_ops_releasing holds the hooks handed over, still registered
  *   (klpx_release_lock); the worker never takes klpx_mutex, so code under
  *   klpx_mutex may wait for it with klpx_hooks_wait_released().
  * - A function gets a new hook only when no hook of it is still being
- *   released: two IPMODIFY ops on one function would refuse each other.
+ *   released: ftrace allows one direct call per function.
  * - A module's hooks are gone before the module (GOING notifier), so
- *   ftrace never holds a filter on freed text.
+ *   ftrace never holds a direct call on freed text.
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
@@ -30,20 +48,29 @@
 #include <linux/workqueue.h>
 #include "klpx.h"
 #include "hooks.h"
+#include "slots.h"
 
-static LIST_HEAD(klpx_ops_list);
+LIST_HEAD(klpx_ops_list);
 static LIST_HEAD(klpx_ops_releasing);
 static DEFINE_SPINLOCK(klpx_release_lock);
 
 static void klpx_release_fn(struct work_struct *work);
 static DECLARE_WORK(klpx_release_work, klpx_release_fn);
+static void klpx_park_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(klpx_park_work, klpx_park_fn);
+
+#define KLPX_PARK_MS	2000
+
+/* the anchor's direct call and slot, set at load */
+static unsigned long klpx_anchor_loc;
+static int klpx_anchor_slot = -1;
 
 struct klpx_ops *klpx_hook_find(unsigned long old_addr)
 {
 	struct klpx_ops *ops;
 
 	lockdep_assert_held(&klpx_mutex);
-	list_for_each_entry(ops, &klpx_ops_list, node)
+	klpx_for_each_hook(ops)
 		if (ops->old_addr == old_addr)
 			return ops;
 	return NULL;
@@ -74,13 +101,15 @@ static void klpx_release_fn(struct work_struct *work)
 		spin_unlock(&klpx_release_lock);
 		if (!ops)
 			return;
-		/* waits until no handler runs on it, or can enter it */
-		WARN_ON(unregister_ftrace_function(&ops->fops));
-		ftrace_free_filter(&ops->fops);
+		/* the slot's only user: waits until no task can be in it */
+		WARN_ON(unregister_ftrace_direct(ops->loc,
+						 klpx_slot_addr(ops->slot)));
+		klpx_slot_free(ops->slot);
 		spin_lock(&klpx_release_lock);
 		list_del(&ops->node);
 		spin_unlock(&klpx_release_lock);
-		kfree(ops);
+		/* klpx_hook_lookup_rcu() may have found it in its slot */
+		kfree_rcu(ops, rcu);
 	}
 }
 
@@ -90,12 +119,10 @@ void klpx_hooks_wait_released(void)
 	flush_work(&klpx_release_work);
 }
 
-/* @ops's func stack is empty: unregister it in the background. */
-void klpx_hook_put(struct klpx_ops *ops)
+/* hands @ops (parked) to the release worker */
+static void klpx_hook_release(struct klpx_ops *ops)
 {
 	lockdep_assert_held(&klpx_mutex);
-	if (WARN_ON(!list_empty(&ops->func_stack)))
-		return;
 	list_del(&ops->node);
 	spin_lock(&klpx_release_lock);
 	list_add_tail(&ops->node, &klpx_ops_releasing);
@@ -104,12 +131,87 @@ void klpx_hook_put(struct klpx_ops *ops)
 }
 
 /*
- * The hook of @func's old function, registered with @func alone on its
- * stack if there was none. 0, or an errno with one message naming the
- * patch and the function.
+ * @ops's func stack is empty, its last func was of patch module @by: park
+ * it, released later if still unused, or when @by goes.
  */
-int klpx_hook_get(struct klpx_func *func, ftrace_func_t handler,
-		  struct klpx_ops **opsp)
+void klpx_hook_put(struct klpx_ops *ops, struct module *by)
+{
+	lockdep_assert_held(&klpx_mutex);
+	if (WARN_ON(!list_empty(&ops->func_stack)))
+		return;
+	klpx_slot_set_slow(ops->slot);
+	ops->parked_at = jiffies;
+	ops->parked_by = by;
+	mod_delayed_work(system_unbound_wq, &klpx_park_work,
+			 msecs_to_jiffies(KLPX_PARK_MS));
+}
+
+/* releases the hooks parked long enough; looks again while some wait */
+static void klpx_park_fn(struct work_struct *work)
+{
+	unsigned long expiry = msecs_to_jiffies(KLPX_PARK_MS);
+	struct klpx_ops *ops, *tmp;
+	bool waiting = false;
+
+	mutex_lock(&klpx_mutex);
+	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node) {
+		if (!list_empty(&ops->func_stack))
+			continue;
+		if (time_after_eq(jiffies, ops->parked_at + expiry))
+			klpx_hook_release(ops);
+		else
+			waiting = true;
+	}
+	if (waiting)
+		mod_delayed_work(system_unbound_wq, &klpx_park_work, expiry);
+	mutex_unlock(&klpx_mutex);
+}
+
+/*
+ * @mod goes: the hooks parked on its text are released, and waited for, so
+ * that no direct call stays on it; the hooks its patch left parked are
+ * released in the background (an unloaded patch: the function is free for
+ * other users soon).
+ */
+void klpx_hooks_release_module(struct module *mod)
+{
+	struct klpx_ops *ops, *tmp;
+	bool wait = false;
+
+	lockdep_assert_held(&klpx_mutex);
+	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node) {
+		if (list_empty(&ops->func_stack) &&
+		    (within_module(ops->old_addr, mod) || ops->parked_by == mod))
+			klpx_hook_release(ops);
+	}
+	spin_lock(&klpx_release_lock);
+	list_for_each_entry(ops, &klpx_ops_releasing, node)
+		if (within_module(ops->old_addr, mod))
+			wait = true;
+	spin_unlock(&klpx_release_lock);
+	if (wait)
+		klpx_hooks_wait_released();
+}
+
+static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
+{
+	const char *pname = klpx_patch_name(func->obj->patch);
+	int ret;
+
+	ret = register_ftrace_direct(ops->loc, klpx_slot_addr(ops->slot));
+	if (ret)
+		pr_err("patch '%s': cannot hook '%s' (%d)%s\n", pname,
+		       func->old_name, ret,
+		       ret == -EBUSY ? ": another live patch or IPMODIFY user owns it, or a BPF trampoline" : "");
+	return ret;
+}
+
+/*
+ * The hook of @func's old function, with @func put on top of its stack; a
+ * new one, slow, if there was none. 0, or an errno with one message
+ * naming the patch and the function.
+ */
+int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp)
 {
 	unsigned long addr = (unsigned long)func->old_func;
 	unsigned long loc = klpx_ftrace_location(addr);
@@ -119,9 +221,12 @@ int klpx_hook_get(struct klpx_func *func, ftrace_func_t handler,
 
 	ops = klpx_hook_find(addr);
 	if (ops) {
+		/* calls that read the old top's address were made before */
+		klpx_slot_set_slow(ops->slot);
 		list_add_rcu(&func->stack_node, &ops->func_stack);
 		goto out;
 	}
+
 	if (!loc) {
 		pr_err("patch '%s': old_name '%s' cannot be traced by ftrace (notrace)\n",
 		       pname, func->old_name);
@@ -133,50 +238,91 @@ int klpx_hook_get(struct klpx_func *func, ftrace_func_t handler,
 	if (!ops)
 		return -ENOMEM;
 	ops->old_addr = addr;
-	ops->fops.func = handler;
-	ops->fops.flags = FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_IPMODIFY |
-			  FTRACE_OPS_FL_PERMANENT;
+	ops->loc = loc;
 	INIT_LIST_HEAD(&ops->func_stack);
-
-	ret = ftrace_set_filter_ip(&ops->fops, loc, 0, 0);
-	if (ret) {
-		pr_err("patch '%s': cannot set ftrace filter on '%s' (%d)\n",
-		       pname, func->old_name, ret);
+	ret = klpx_slot_alloc(ops);
+	if (ret < 0) {
+		pr_err("patch '%s': no call slot left for '%s' (%d functions are patched)\n",
+		       pname, func->old_name, KLPX_NR_SLOTS);
 		goto err_free;
 	}
+	ops->slot = ret;
 	list_add_rcu(&func->stack_node, &ops->func_stack);
-	ret = register_ftrace_function(&ops->fops);
-	if (ret) {
-		pr_err("patch '%s': cannot hook '%s' (%d)%s\n", pname,
-		       func->old_name, ret,
-		       ret == -EBUSY ? ": another live patch or IPMODIFY user owns it" : "");
-		goto err_filter;
-	}
+	ret = klpx_hook_register(ops, func);
+	if (ret)
+		goto err_slot;
 	list_add(&ops->node, &klpx_ops_list);
 out:
 	*opsp = ops;
 	return 0;
 
-err_filter:
+err_slot:
 	list_del_rcu(&func->stack_node);
-	ftrace_free_filter(&ops->fops);
+	/* ftrace never called it: free for the next one at once */
+	klpx_slot_free(ops->slot);
 err_free:
 	kfree(ops);
 	return ret;
+}
+
+/*
+ * Never called: its fentry site holds the anchor direct call, so ftrace's
+ * table of direct calls is never empty while klpx is loaded.
+ */
+__attribute__((__noipa__)) noinline void klpx_hooks_anchor(void)
+{
+	barrier();
+}
+
+/* Registers the anchor, when klpx loads; a failure refuses the load. */
+int klpx_hooks_init(void)
+{
+	unsigned long loc = klpx_ftrace_location((unsigned long)klpx_hooks_anchor);
+	int ret, slot;
+
+	if (!loc) {
+		pr_err("no ftrace site in klpx_hooks_anchor: cannot load\n");
+		return -ENODEV;
+	}
+	slot = klpx_slot_alloc(NULL);
+	if (slot < 0)
+		return slot;
+	ret = register_ftrace_direct(loc, klpx_slot_addr(slot));
+	if (ret) {
+		pr_err("cannot register an ftrace direct call (%d): cannot load\n",
+		       ret);
+		klpx_slot_free(slot);
+		return ret;
+	}
+	klpx_anchor_slot = slot;
+	klpx_anchor_loc = loc;
+	return 0;
+}
+
+static void klpx_hooks_anchor_exit(void)
+{
+	if (!klpx_anchor_loc)
+		return;
+	WARN_ON(unregister_ftrace_direct(klpx_anchor_loc,
+					 klpx_slot_addr(klpx_anchor_slot)));
+	klpx_slot_free(klpx_anchor_slot);
+	klpx_anchor_loc = 0;
 }
 
 static int klpx_hooks_show(struct seq_file *m, void *v)
 {
 	struct klpx_ops *ops;
 
-	seq_puts(m, "# function\tstate\n");
+	seq_puts(m, "# function\tstate\tpath\n");
 	mutex_lock(&klpx_mutex);
-	list_for_each_entry(ops, &klpx_ops_list, node)
-		seq_printf(m, "%ps\tserving\n", (void *)ops->old_addr);
+	klpx_for_each_hook(ops)
+		seq_printf(m, "%ps\t%s\t%s\n", (void *)ops->old_addr,
+			   list_empty(&ops->func_stack) ? "parked" : "serving",
+			   klpx_slot_is_fast(ops->slot) ? "fast" : "slow");
 	mutex_unlock(&klpx_mutex);
 	spin_lock(&klpx_release_lock);
 	list_for_each_entry(ops, &klpx_ops_releasing, node)
-		seq_printf(m, "%ps\treleasing\n", (void *)ops->old_addr);
+		seq_printf(m, "%ps\treleasing\tslow\n", (void *)ops->old_addr);
 	spin_unlock(&klpx_release_lock);
 	return 0;
 }
@@ -188,9 +334,17 @@ int klpx_hooks_file_init(struct dentry *dir)
 	return 0;
 }
 
-/* klpx unloads: no patch is left, so no hook serves a function */
+/* klpx unloads: no patch is left, so every hook is parked or released */
 void klpx_hooks_exit(void)
 {
+	struct klpx_ops *ops, *tmp;
+
+	cancel_delayed_work_sync(&klpx_park_work);
+	mutex_lock(&klpx_mutex);
+	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node)
+		if (!WARN_ON(!list_empty(&ops->func_stack)))
+			klpx_hook_release(ops);
+	mutex_unlock(&klpx_mutex);
 	klpx_hooks_wait_released();
-	WARN_ON(!list_empty(&klpx_ops_list));
+	klpx_hooks_anchor_exit();
 }

@@ -12,30 +12,48 @@
 /**
  * struct klpx_ops - the ftrace hook of one old function
  * @node:	entry in klpx_ops_list (klpx_mutex) while it serves the
- *		function, then in klpx_ops_releasing (klpx_release_lock)
- *		until its ftrace_ops is unregistered
+ *		function or is parked, then in klpx_ops_releasing (klpx_release_lock)
+ *		until ftrace no longer calls its slot
  * @func_stack:	funcs replacing @old_addr, newest first. RCU list: written
- *		under klpx_mutex, read by the handler with preemption off.
- *		Empty once the hook is being released.
+ *		under klpx_mutex, read by klpx_slow_target() with preemption
+ *		off. Empty once the hook is being released.
  * @old_addr:	the old function
- * @fops:	its ftrace_ops, registered from creation to release
+ * @loc:	its fentry call, where ftrace calls @slot directly
+ * @slot:	its call slot (slots.h), owned from creation to release
+ * @parked_at:	jiffies when its stack became empty (klpx_mutex)
+ * @parked_by:	the patch module of the last func that left it (klpx_mutex;
+ *		compared, never dereferenced)
+ * @rcu:	freed after an RCU grace period: klpx_hook_lookup_rcu()
  */
 struct klpx_ops {
 	struct list_head node;
 	struct list_head func_stack;
 	unsigned long old_addr;
-	struct ftrace_ops fops;
+	unsigned long loc;
+	unsigned int slot;
+	unsigned long parked_at;
+	struct module *parked_by;
+	struct rcu_head rcu;
 };
 
 struct klpx_func;
 struct module;
 
+extern struct list_head klpx_ops_list;
+#define klpx_for_each_hook(ops) \
+	list_for_each_entry(ops, &klpx_ops_list, node)
+
 struct klpx_ops *klpx_hook_find(unsigned long old_addr);
-int klpx_hook_get(struct klpx_func *func, ftrace_func_t handler,
-		  struct klpx_ops **opsp);
-void klpx_hook_put(struct klpx_ops *ops);
+struct klpx_ops *klpx_hook_lookup_rcu(unsigned long old_addr);
+int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp);
+void klpx_hook_put(struct klpx_ops *ops, struct module *by);
 void klpx_hooks_wait_released(void);
+void klpx_hooks_release_module(struct module *mod);
+int klpx_hooks_init(void);
 int klpx_hooks_file_init(struct dentry *dir);
 void klpx_hooks_exit(void);
+
+/* patch.c: puts each hook on the fast or the slow path (slots.h) */
+void klpx_hooks_refresh(void);
 
 #endif /* _KLPX_HOOKS_H */

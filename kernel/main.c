@@ -13,6 +13,7 @@
 #include "transition.h"
 #include "tasks.h"
 #include "hooks.h"
+#include "slots.h"
 
 static int __init klpx_init(void)
 {
@@ -21,9 +22,15 @@ static int __init klpx_init(void)
 	ret = klpx_symbols_init();
 	if (ret)
 		return ret;
-	ret = klpx_sysfs_init();
+	ret = klpx_slots_init();
 	if (ret)
 		return ret;
+	ret = klpx_hooks_init();
+	if (ret)
+		return ret;
+	ret = klpx_sysfs_init();
+	if (ret)
+		goto err_hooks;
 	ret = klpx_tasks_file_init();
 	if (ret)
 		goto err_sysfs;
@@ -37,6 +44,8 @@ err_tasks:
 	klpx_tasks_file_exit();
 err_sysfs:
 	klpx_sysfs_exit();
+err_hooks:
+	klpx_hooks_exit();
 	return ret;
 }
 
@@ -47,6 +56,7 @@ static void __exit klpx_exit(void)
 	klpx_tasks_file_exit();
 	klpx_transition_exit();
 	klpx_hooks_exit();
+	klpx_slots_exit();
 	klpx_sysfs_exit();
 	pr_info("unloaded\n");
 }

@@ -77,7 +77,7 @@ static void klpx_module_going(struct module *mod)
 			if (obj->mod == mod)
 				klpx_object_going(obj);
 	/* no hook on the module's text may outlive it (hooks.c) */
-	klpx_hooks_wait_released();
+	klpx_hooks_release_module(mod);
 }
 
 static int klpx_module_coming(struct module *mod)
@@ -115,6 +115,8 @@ static int klpx_module_notify(struct notifier_block *nb, unsigned long action,
 		ret = klpx_module_coming(mod);
 	else if (action == MODULE_STATE_GOING)
 		klpx_module_going(mod);
+	/* stacks changed (their hooks went slow): fast where allowed */
+	klpx_hooks_refresh();
 	mutex_unlock(&klpx_mutex);
 	return notifier_from_errno(ret);
 }

@@ -1,13 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * patch.c - ftrace ops and func stacks: how calls reach the new code.
+ * patch.c - func stacks, and where each call of a patched function goes.
  *
- * Every old function that some patch replaces has one klpx_ops (hooks.h):
- * one ftrace_ops with IPMODIFY on that function, and its func stack, the
- * klpx_funcs of all patches that replace it, newest first. The handler
- * sends the call to the first func of the stack, or, while that func is in
- * transition and the calling task is still in the unpatched universe, to
- * the next one (or to the original code when there is none).
+ * Every old function that some patch replaces has one hook (hooks.h): an
+ * ftrace direct call to a call slot (slots.h), and its func stack, the
+ * klpx_funcs of all patches that replace it, newest first. A call goes to
+ * the first func of the stack, or, while that func is in transition and
+ * the calling task is still in the unpatched universe, to the next one
+ * (or to the original code when there is none).
+ *
+ * Two paths give that answer:
+ * - slow: the slot asks klpx_slow_target(), which reads the stack, the
+ *   top func's ->transition and, when set, the caller's universe, and
+ *   fires klp_func_redirect;
+ * - fast: the slot jumps straight to the top func's new code. A hook is
+ *   fast only while the slow path would give every task that answer: its
+ *   top func is not a nop and not in transition, and klp_func_redirect
+ *   has no probe (klpx_hooks_refresh()).
+ * A hook goes slow before anything changes what the slow path answers:
+ * before a func goes on or leaves the top of its stack (klpx_hook_get(),
+ * klpx_unpatch_func()) and before the universe map of a transition that
+ * touches it is published (klpx_transition_start()); it goes fast again
+ * only from klpx_hooks_refresh(), under klpx_mutex, when the transition
+ * has completed or was cancelled.
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
@@ -17,66 +32,150 @@
 #include "klpx.h"
 #include "transition.h"
 #include "hooks.h"
+#include "slots.h"
 #include "trace.h"
 
-static void notrace klpx_ftrace_handler(unsigned long ip,
-					unsigned long parent_ip,
-					struct ftrace_ops *fops,
-					struct ftrace_regs *fregs)
+/*
+ * The func whose code a call by current answers, NULL for the original
+ * code; *@topp is the top func, NULL when the stack is empty. Preemption
+ * off.
+ */
+static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_ops *ops,
+							  struct klpx_func **topp)
 {
-	struct klpx_ops *ops = container_of(fops, struct klpx_ops, fops);
-	struct klpx_func *func, *top;
-	int bit;
-
-	/* also disables preemption: the func stack is read under it */
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (bit < 0)
-		return;
+	struct klpx_func *func;
 
 	func = list_first_or_null_rcu(&ops->func_stack, struct klpx_func,
 				      stack_node);
+	*topp = func;
 	if (unlikely(!func))
-		goto unlock;
-	top = func;
-
+		return NULL;
 	/*
 	 * Read the func stack before func->transition: pairs with the
 	 * smp_wmb() in klpx_transition_init() (a func added to the stack
-	 * already has ->transition set when the handler can see it).
+	 * already has ->transition set when this can see it).
 	 */
 	smp_rmb();
 	if (unlikely(READ_ONCE(func->transition))) {
 		/*
 		 * Read ->transition before the universe map: pairs with the
-		 * smp_wmb() in klpx_transition_init() that publishes the map
-		 * before any ->transition is set.
+		 * release in klpx_transition_start() that publishes the map.
 		 */
 		smp_rmb();
 		if (klpx_current_universe() == KLPX_UNPATCHED) {
 			func = list_entry_rcu(func->stack_node.next,
 					      struct klpx_func, stack_node);
-			if (&func->stack_node == &ops->func_stack) {
-				trace_klp_func_redirect(top, NULL, false);
-				goto unlock;
-			}
+			if (&func->stack_node == &ops->func_stack)
+				return NULL;
 		}
 	}
+	return func;
+}
 
-	if (func->nop) {
+/**
+ * klpx_slow_target() - where a call through a slow slot goes
+ * @slot:	the slot the call came through
+ * @ret_ip:	the return address of the old function's fentry call
+ *
+ * Called by klpx_slow_common (slots_64.S) with the old function's
+ * arguments saved. Returns the address the call continues at, or 0 for
+ * the original code.
+ */
+unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
+{
+	unsigned long to = 0;
+	struct klpx_func *func, *top;
+	struct klpx_ops *ops;
+	int bit;
+
+	/* also disables preemption: the func stack is read under it */
+	bit = ftrace_test_recursion_trylock(ret_ip - MCOUNT_INSN_SIZE, ret_ip);
+	if (bit < 0)
+		return 0;
+
+	ops = klpx_slot_ops(slot);
+	if (unlikely(!ops))
+		goto unlock;
+	func = klpx_stack_answer(ops, &top);
+	if (unlikely(!top))
+		goto unlock;
+	if (!func || func->nop) {
 		trace_klp_func_redirect(top, func, false);
 		goto unlock;
 	}
 	trace_klp_func_redirect(top, func, true);
-	ftrace_instruction_pointer_set(fregs, (unsigned long)func->new_func);
+	to = (unsigned long)func->new_func;
 unlock:
 	ftrace_test_recursion_unlock(bit);
+	return to;
+}
+
+/**
+ * klpx_redirect_expected() - where a call of @old_func by current goes now
+ * @old_func:	a function some patch replaces
+ *
+ * For tests and tools that check the answers of patched functions: the
+ * code the slow path would send current to, as klpx_slow_target() decides
+ * it, or NULL for the original code (also when no patch replaces
+ * @old_func). Call with interrupts off, and call @old_func before turning
+ * them on, to compare: current cannot change universe in between.
+ */
+void *klpx_redirect_expected(void *old_func)
+{
+	struct klpx_func *func, *top;
+	struct klpx_ops *ops;
+	void *to = NULL;
+
+	preempt_disable_notrace();
+	ops = klpx_hook_lookup_rcu((unsigned long)old_func);
+	if (!ops)
+		goto out;
+	func = klpx_stack_answer(ops, &top);
+	if (func && !func->nop)
+		to = func->new_func;
+out:
+	preempt_enable_notrace();
+	return to;
+}
+EXPORT_SYMBOL_GPL(klpx_redirect_expected);
+
+/* Where the fast path of @ops may go, or 0 if it must stay slow. */
+static unsigned long klpx_hook_fast_target(struct klpx_ops *ops)
+{
+	struct klpx_func *top;
+
+	top = list_first_entry_or_null(&ops->func_stack, struct klpx_func,
+				       stack_node);
+	if (!top || top->nop || top->transition)
+		return 0;
+	return (unsigned long)top->new_func;
 }
 
 /*
- * Waits until no handler runs with a view of the func stacks older than
- * the caller's. Handlers run with preemption disabled, but may run where
- * RCU is not watching (idle entry), so a plain synchronize_rcu() is not
- * enough: every CPU is made to schedule.
+ * Puts every hook on the path its stack allows: fast where no transition
+ * touches it (and no one observes klp_func_redirect), else slow. Every
+ * task answered by a fast slot gets what the slow path would give it.
+ */
+void klpx_hooks_refresh(void)
+{
+	struct klpx_ops *ops;
+	unsigned long to;
+
+	lockdep_assert_held(&klpx_mutex);
+	klpx_for_each_hook(ops) {
+		to = klpx_hook_fast_target(ops);
+		if (to)
+			klpx_slot_set_fast(ops->slot, to);
+		else
+			klpx_slot_set_slow(ops->slot);
+	}
+}
+
+/*
+ * Waits until no klpx_slow_target() runs with a view of the func stacks
+ * older than the caller's. It runs with preemption disabled, but may run
+ * where RCU is not watching (idle entry), so a plain synchronize_rcu() is
+ * not enough: every CPU is made to schedule.
  */
 void klpx_sync_handlers(void)
 {
@@ -91,7 +190,7 @@ static int klpx_patch_func(struct klpx_func *func)
 	if (WARN_ON(func->patched || !func->old_func))
 		return -EINVAL;
 
-	ret = klpx_hook_get(func, klpx_ftrace_handler, &ops);
+	ret = klpx_hook_get(func, &ops);
 	if (ret)
 		return ret;
 	func->patched = true;
@@ -99,8 +198,9 @@ static int klpx_patch_func(struct klpx_func *func)
 }
 
 /*
- * Takes @func off its stack. A hook left with an empty stack is released
- * in the background (hooks.c): the caller does not wait for ftrace.
+ * Takes @func off its stack (slow first if it is the top). A hook left
+ * with an empty stack is released in the background (hooks.c): the caller
+ * does not wait for ftrace.
  */
 void klpx_unpatch_func(struct klpx_func *func)
 {
@@ -109,9 +209,12 @@ void klpx_unpatch_func(struct klpx_func *func)
 	if (WARN_ON(!func->patched || !ops))
 		return;
 
+	if (list_first_entry(&ops->func_stack, struct klpx_func,
+			     stack_node) == func)
+		klpx_slot_set_slow(ops->slot);
 	list_del_rcu(&func->stack_node);
 	if (list_empty(&ops->func_stack))
-		klpx_hook_put(ops);
+		klpx_hook_put(ops, func->obj->patch->mod);
 	func->patched = false;
 }
 

@@ -35,6 +35,7 @@
 #include "stack.h"
 #include "tasks.h"
 #include "trace.h"
+#include "hooks.h"
 
 static unsigned int signal_delay_ms = 2000;
 module_param(signal_delay_ms, uint, 0644);
@@ -42,6 +43,8 @@ MODULE_PARM_DESC(signal_delay_ms,
 	"wait this long before signalling or waking tasks that block a transition");
 
 struct klpx_universe_map __rcu *klpx_umap;
+/* allocated by klpx_transition_init(), published by _start() (klpx_mutex) */
+static struct klpx_universe_map *klpx_umap_next;
 struct klpx_patch *klpx_transition_patch;
 enum klpx_universe klpx_target;
 struct klpx_ranges __rcu *klpx_ranges_cur;
@@ -352,12 +355,18 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 	WRITE_ONCE(klpx_target, target);
 	klpx_transition_patch = patch;
 	atomic_set(&klpx_late_forks, 0);
-	rcu_assign_pointer(klpx_umap, m);
 	/*
-	 * Publish the target and the filled map before any func->transition:
-	 * pairs with the second smp_rmb() in klpx_ftrace_handler(). A func
-	 * put on its stack after this has ->transition already set: pairs
-	 * with the handler's first smp_rmb().
+	 * The map is published only when the transition starts: until then
+	 * no switch point can move a task (a probe left from an earlier
+	 * transition finds no map), so no task is in the target universe
+	 * before every func of the patch is on its stack, and the handler
+	 * sends every task to the start universe.
+	 */
+	klpx_umap_next = m;
+	/*
+	 * Publish the target before any func->transition, and a func's
+	 * ->transition before the func goes on its stack: pairs with the
+	 * first smp_rmb() in klpx_slow_target().
 	 */
 	smp_wmb();
 	klpx_for_each_object(patch, obj)
@@ -421,6 +430,8 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 	klpx_for_each_object(patch, obj)
 		klpx_for_each_func(obj, func)
 			WRITE_ONCE(func->transition, false);
+	klpx_umap_free(klpx_umap_next);
+	klpx_umap_next = NULL;
 	klpx_probes_unregister();
 	/*
 	 * No handler still decides by the map (it would see it gone), and
@@ -433,6 +444,8 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 	klpx_free_later(m, rs);
 	klpx_blockers_clear();
 	klpx_transition_patch = NULL;
+	/* every task is in one universe: hooks may take the fast path */
+	klpx_hooks_refresh();
 }
 
 /* enable failed before its transition started */
@@ -446,6 +459,17 @@ void klpx_transition_start(void)
 	struct klpx_patch *patch = klpx_transition_patch;
 
 	lockdep_assert_held(&klpx_mutex);
+	/* the funcs of @patch are in transition: their hooks go slow */
+	klpx_hooks_refresh();
+	/*
+	 * Publish the map (filled with the start universe) after the slots
+	 * went slow and after every func of the patch is on its stack, and
+	 * before any task can move: pairs with the second smp_rmb() in
+	 * klpx_slow_target(), and a task that moved (by a switch point that
+	 * found this map) reads its slots after that.
+	 */
+	rcu_assign_pointer(klpx_umap, klpx_umap_next);
+	klpx_umap_next = NULL;
 	klpx_ranges_update();
 	klpx_started_ns = ktime_get_ns();
 	klpx_started_jiffies = jiffies;
@@ -466,8 +490,10 @@ static void klpx_transition_complete(bool forced)
 	if (target == KLPX_UNPATCHED)
 		klpx_unpatch_objects(patch);
 	klpx_transition_clear(patch);
-	if (target == KLPX_PATCHED && patch->replace)
+	if (target == KLPX_PATCHED && patch->replace) {
 		klpx_replace_complete(patch);
+		klpx_hooks_refresh();
+	}
 	trace_klp_transition_complete(patch, target,
 				      ktime_get_ns() - klpx_started_ns,
 				      forced);

@@ -188,6 +188,12 @@ void *klpx_shadow_get_or_alloc(void *obj, unsigned long id, size_t size,
 void klpx_shadow_free(void *obj, unsigned long id, klpx_shadow_dtor_t dtor);
 void klpx_shadow_free_all(unsigned long id, klpx_shadow_dtor_t dtor);
 
+/*
+ * For tests and tools: the code a call of @old_func by current would run
+ * now (NULL: the original). Interrupts off between it and the call.
+ */
+void *klpx_redirect_expected(void *old_func);
+
 /* System states. */
 struct klpx_state *klpx_get_state(struct klpx_patch *patch, unsigned long id);
 struct klpx_state *klpx_get_prev_state(unsigned long id);

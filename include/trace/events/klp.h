@@ -70,9 +70,14 @@ DEFINE_EVENT(klp_object_event, klp_object_unpatched,
  * One call of a patched function: @top is the newest func on its stack
  * (it names the function), @func the func whose code answered, NULL for
  * the original code; @to_new says whether the call went to new code.
- * Costs one static branch while nothing listens.
+ * Costs one static branch while nothing listens. While it has a probe,
+ * klpx sends every call through the code that fires it (regfunc and
+ * unregfunc: kernel/slots.c); without one, calls of a function no
+ * transition touches skip it (docs/tracepoints.md).
  */
-TRACE_EVENT(klp_func_redirect,
+int klpx_redirect_reg(void);
+void klpx_redirect_unreg(void);
+TRACE_EVENT_FN(klp_func_redirect,
 	TP_PROTO(struct klpx_func *top, struct klpx_func *func, bool to_new),
 	TP_ARGS(top, func, to_new),
 	TP_STRUCT__entry(
@@ -88,7 +93,8 @@ TRACE_EVENT(klp_func_redirect,
 		__entry->to_new = to_new;
 	),
 	TP_printk("func=%s to=%s patch=%s", __get_str(func),
-		  __entry->to_new ? "new" : "old", __get_str(patch))
+		  __entry->to_new ? "new" : "old", __get_str(patch)),
+	klpx_redirect_reg, klpx_redirect_unreg
 );
 
 /* atomic replace: @patch's transition completed and @old is replaced */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * slots.h - the call slots: where the ftrace direct call at the entry of a
+ * patched function lands (slots_64.S), and how each slot answers (slots.c).
+ *
+ * Slot i is KLPX_SLOT_SIZE bytes of klpx.ko text at klpx_slots + i *
+ * KLPX_SLOT_SIZE, owned by one hook (hooks.c) from its registration until
+ * ftrace no longer calls it and no task can be inside it. It reads
+ * klpx_slot_target[i] once per call:
+ *   - non-zero (fast): the call returns into that address, the new
+ *     function at the top of the func stack; no C code runs;
+ *   - zero (slow): klpx_slow_target() (patch.c) chooses, as the ftrace
+ *     handler did: by the caller's universe while the top func is in
+ *     transition; and fires klp_func_redirect.
+ * Either way the slot replaces the return address of the fentry call
+ * (the old function + MCOUNT_INSN_SIZE) with the address it chose, so a
+ * task stopped anywhere in a slot has on its stack either that entry
+ * return address (not switchable while the function is in transition)
+ * or the code it goes to (a range check like any other frame).
+ */
+#ifndef _KLPX_SLOTS_H
+#define _KLPX_SLOTS_H
+
+#define KLPX_NR_SLOTS		1024
+#define KLPX_SLOT_SIZE		32
+
+#ifndef __ASSEMBLY__
+#include <linux/types.h>
+
+struct klpx_ops;
+
+extern unsigned long klpx_slot_target[KLPX_NR_SLOTS];
+extern const char klpx_slots[], klpx_slots_end[];
+
+static inline unsigned long klpx_slot_addr(unsigned int slot)
+{
+	return (unsigned long)klpx_slots + slot * KLPX_SLOT_SIZE;
+}
+
+/* patch.c: the slow path's choice, called from slots_64.S */
+unsigned long klpx_slow_target(unsigned int slot, unsigned long ret_ip);
+
+int klpx_slots_init(void);
+int klpx_slot_alloc(struct klpx_ops *ops);
+void klpx_slot_free(unsigned int slot);
+struct klpx_ops *klpx_slot_ops(unsigned int slot);
+void klpx_slot_set_slow(unsigned int slot);
+void klpx_slot_set_fast(unsigned int slot, unsigned long target);
+bool klpx_slot_is_fast(unsigned int slot);
+void klpx_slots_exit(void);
+
+#endif /* __ASSEMBLY__ */
+#endif /* _KLPX_SLOTS_H */

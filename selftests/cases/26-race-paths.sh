@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The fast and the slow path: every call answered by the right version
+# while patches come, go, reverse and replace under hammering callers.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+T=/sys/kernel/tracing
+HOOKS=/sys/kernel/debug/klpx/hooks
+RACE=/proc/klpx_race/stats
+klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' $RACE; }
+# path_of FUNC: fast or slow, from the hooks file
+path_of() { awk -v f="$1" '$1 == f { print $NF }' $HOOKS; }
+
+# hammer N: N user processes each running checks in a loop (a syscall
+# exit between two writes); the kthread of klpx_race_target runs too
+hammer()
+{
+	local i
+	for i in $(seq "$1"); do
+		sh -c 'while :; do echo 300 > /proc/klpx_race/run; done' 2>/dev/null &
+		on_cleanup "kill $! 2>/dev/null; wait $! 2>/dev/null; true"
+	done
+}
+
+# no_mismatch WHAT: the checks so far all got the version they wanted
+no_mismatch()
+{
+	assert_eq 0 "$(stat_of mismatches)" "mismatches $1 ($(grep ^first $RACE))"
+}
+
+# Steps, eight rounds under 2 hammering processes and a kthread: p1 alone
+# (both functions on the fast path after its transition); p2 enabled and
+# at once reversed; p2 enabled and disabled; klp_func_redirect traced for
+# a moment (every hook slow, every call an event); the replace patch over
+# p1, then disabled. Expect: every check (klpx_race_target.c) got the
+# version its universe demands and outer/inner agreed; versions 0-3 seen.
+case_race()
+{
+	local r calls
+	klpx_up
+	load_mod "$M/klpx_race_target.ko" kthread=1
+	hammer 2
+	for r in 1 2 3 4 5 6 7 8; do
+		log "round $r"
+		load_lp "$M/klpx_race_p1.ko"
+		loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 ||
+			fail "klpx_race_outer is not on the fast path: $(cat $HOOKS)"
+		load_lp_nowait "$M/klpx_race_p2.ko"
+		echo 0 > $KLPX_SYSFS/klpx_race_p2/enabled
+		loop_until "[ ! -e $KLPX_SYSFS/klpx_race_p2 ]" ||
+			fail "the reversed p2 did not go"
+		unload_mod klpx_race_p2
+		load_lp "$M/klpx_race_p2.ko"
+		sleep 0.3
+		echo 1 > $T/events/klp/klp_func_redirect/enable
+		assert_eq slow "$(path_of klpx_race_outer)" "path while traced"
+		sleep 0.3
+		echo 0 > $T/events/klp/klp_func_redirect/enable
+		disable_lp klpx_race_p2
+		unload_mod klpx_race_p2
+		load_lp "$M/klpx_race_r.ko"
+		loop_until "[ ! -e $KLPX_SYSFS/klpx_race_p1 ]" ||
+			fail "the replaced p1 did not go"
+		unload_mod klpx_race_p1
+		sleep 0.3
+		disable_lp klpx_race_r
+		unload_mod klpx_race_r
+		no_mismatch "after round $r"
+	done
+	calls=$(stat_of calls)
+	log "$(tr '\n' ' ' < $RACE)"
+	[ "$calls" -gt 1000 ] || fail "only $calls checks ran"
+	for r in 0 1 2 3; do
+		[ "$(stat_of v$r)" -gt 0 ] || fail "version $r never answered: $(tr '\n' ' ' < $RACE)"
+	done
+}
+run_case "hammered calls get their universe's version through enable, reverse, disable, replace, tracing" case_race
+
+# Steps: p1 on the fast path; the redirect event enabled; 200 checks;
+# disabled. Expect: every one of the 400 calls (checks call outer, and
+# outer calls inner) fired klp_func_redirect; then fast again.
+case_traced_calls()
+{
+	local n
+	klpx_up
+	load_mod "$M/klpx_race_target.ko"
+	load_lp "$M/klpx_race_p1.ko"
+	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast"
+	echo > $T/trace
+	echo 1 > $T/events/klp/klp_func_redirect/enable
+	on_cleanup "echo 0 > $T/events/klp/klp_func_redirect/enable"
+	echo 200 > /proc/klpx_race/run
+	echo 0 > $T/events/klp/klp_func_redirect/enable
+	n=$(grep -c 'klp_func_redirect: func=klpx_race_outer to=new patch=klpx_race_p1' $T/trace)
+	assert_eq 200 "$n" "events of klpx_race_outer"
+	n=$(grep -c 'klp_func_redirect: func=klpx_race_inner to=new patch=klpx_race_p1' $T/trace)
+	assert_eq 400 "$n" "events of klpx_race_inner (the check calls it twice)"
+	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast again"
+	no_mismatch "while traced"
+	disable_lp klpx_race_p1
+}
+run_case "while klp_func_redirect is traced every call fires it; fast again after" case_traced_calls
+
+case_core_unload()
+{
+	unload_mod klpx
+}
+run_case "the core unloads after the fast/slow path race cases" case_core_unload
