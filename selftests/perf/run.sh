@@ -3,19 +3,26 @@
 #
 # run.sh - `make bench`: boot the VM once, run bench.sh in it, keep the
 # table in build/bench.txt and the JSON in build/bench.json.  Exit status:
-# the bench's (a wrong-way call or a failed step), or the VM bench's (a
-# WARN/BUG/oops in the guest's kernel log); never the goals.
+# the bench's (a wrong-way call, a missed observation or a failed step),
+# or the VM bench's (a WARN/BUG/oops in the guest's kernel log); never the
+# goals.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mkdir -p "$root/build"
 run=$(mktemp -d "$root/build/bench-run.XXXX")
-# the guest does not inherit our environment: pass the sizes on
+t0=$SECONDS
+# the guest does not inherit our environment: pass the settings on
+envs=(BENCH_ROUNDS="${BENCH_ROUNDS:-5}" BENCH_CALLS="${BENCH_CALLS:-200000}"
+      BENCH_SIZES="${BENCH_SIZES:-100 1000 10000}")
+for v in BENCH_OBSERVER BENCH_OBSERVER_NAME; do
+	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
+done
 KLPX_RUN_DIR=$run KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-3600} \
-	"$root/selftests/bench/vm.sh" -- env BENCH_ROUNDS="${BENCH_ROUNDS:-5}" \
-	BENCH_CALLS="${BENCH_CALLS:-200000}" BENCH_SIZES="${BENCH_SIZES:-100 1000 10000}" \
+	"$root/selftests/bench/vm.sh" -- env "${envs[@]}" \
 	bash "$here/bench.sh" | tee "$root/build/bench.txt"
 rc=${PIPESTATUS[0]}
+echo "bench: $((SECONDS - t0)) s with the boot; exit status $rc" | tee -a "$root/build/bench.txt"
 if [ -f "$run/bench.json" ]; then
 	cp "$run/bench.json" "$root/build/bench.json"
 	echo "bench: build/bench.txt, build/bench.json (run dir $run)"
