@@ -8,7 +8,7 @@
 # reported, never enforced.
 #
 # Units of the raw samples: call, during_*, after, observe: picoseconds per
-# call (shown in ns); enable_N, disable_N, released_N: ms; mem_*: bytes or
+# call (shown in ns); enable_N, disable_N, released_N, setup_N, trans_N: ms; mem_*: bytes or
 # tasks; seconds: a section's wall time.
 set -u
 raw=$1 json=$2 calls=$3 rounds=$4 observer=$5
@@ -65,6 +65,15 @@ function sizes(   k, kv) {
 			sz[++nsz] = substr(kv[1], 8)
 	}
 }
+# enable_N split by the kernel log: setup (load, init, hooks: until the
+# transition starts), then the transition (until "patching complete")
+function phase_rows(n,   j) {
+	for (j = 3; j <= 4; j++)
+		if (have("setup_" n " " vs[j]))
+			printf "    %-34s %s\n    %-34s %s\n",
+			       "setup " vs[j], ms("setup_" n " " vs[j]),
+			       "transition " vs[j], ms("trans_" n " " vs[j])
+}
 function transition_table(   i, m, k, what) {
 	printf "\nTRANSITION TIME (ms)                   median [    min -      max]  klpx/builtin\n"
 	split("enable disable", what, " ")
@@ -73,6 +82,8 @@ function transition_table(   i, m, k, what) {
 			k = what[m] "_" sz[i]
 			printf "  %-36s %s\n", k " builtin", ms(k " builtin")
 			printf "  %-36s %s  %8.3f\n", k " klpx", ms(k " klpx"), med[k " klpx"] / med[k " builtin"]
+			if (m == 1)
+				phase_rows(sz[i])
 			if (m == 2 && have("released_" sz[i] " klpx"))
 				printf "  %-36s %s\n", "released_" sz[i] " klpx (hooks gone)", ms("released_" sz[i] " klpx")
 		}
@@ -102,7 +113,7 @@ function write_json(   k, kv, scale) {
 		scale = kv[1] ~ /^(call|during|after|observe)/ ? 1000 : 1
 		printf "%s\"%s/%s\":%s", (k > 1 ? "," : ""), kv[1], kv[2], jfig(keys[k], scale) > json
 	}
-	printf "},\"units\":{\"call,during,after,observe\":\"ns per call\",\"enable,disable,released\":\"ms\",\"mem\":\"bytes or tasks\",\"seconds\":\"s of wall time per section\"},\"goals\":[%s]}\n", goals > json
+	printf "},\"units\":{\"call,during,after,observe\":\"ns per call\",\"enable,disable,released,setup,trans\":\"ms\",\"mem\":\"bytes or tasks\",\"seconds\":\"s of wall time per section\"},\"goals\":[%s]}\n", goals > json
 	close(json)
 }
 {

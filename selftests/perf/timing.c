@@ -5,7 +5,8 @@
  * polling every millisecond.
  *
  * enable: from finit_module() of the patch module until its sysfs
- * directory's "transition" reads 0.
+ * directory's "transition" reads 0; a line in the kernel log marks the
+ * start, so that the log's own lines split the time into phases.
  * disable: from writing 0 to "enabled" until the directory is gone; then,
  * if asked, until klpx's hooks file lists no function with a given
  * prefix: klpx releases a function's ftrace hook in the background after
@@ -30,13 +31,33 @@ static int too_long(double t0, const char *what)
 	return 1;
 }
 
+/*
+ * "klpx-perf: enable @ko" into the kernel log: where the load starts on
+ * the log's clock, for phases() in transition.sh
+ */
+static void mark_kmsg(const char *ko)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	char msg[600];
+	int n;
+
+	if (fd < 0)
+		return;
+	n = snprintf(msg, sizeof(msg), "klpx-perf: enable %s\n", ko);
+	if (write(fd, msg, n) < 0)
+		perror("klpx-perf: /dev/kmsg");
+	close(fd);
+}
+
 /* prints the ms from the load until SYSFS_DIR/transition reads 0 */
 int cmd_enable(const char *ko, const char *dir)
 {
 	char path[512], val[16];
-	double t0 = now_ms();
+	double t0;
 	int fd;
 
+	mark_kmsg(ko);
+	t0 = now_ms();
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return die(ko);

@@ -9,7 +9,8 @@
 # is patched: they are on a patched path, and each of their answers must
 # be one a version gives), the rest asleep in pause().
 #
-# enable: finit_module() of the patch until "transition" reads 0.
+# enable: finit_module() of the patch until "transition" reads 0; with
+# "setup" and "transition", its phases by the kernel log (phases()).
 # disable: 0 to "enabled" until the patch's directory is gone; for klpx
 # also "released", until its hooks are released (it does that in the
 # background: the function is free for another IPMODIFY user only then).
@@ -47,6 +48,25 @@ load_stop()
 	ctl kthreads 0
 }
 
+# phases MOD: the last enable of MOD split by the kernel log's clock, as
+# "SETUP_MS TRANSITION_MS": from klpx-perf's mark to the transition's
+# start (module load, the patch's init, its ftrace hooks), then to the
+# core's "patching complete".  The start is the line each core prints just
+# before it starts the transition: the built-in's "starting patching
+# transition" (its "enabling patch" comes before its hooks), klpx's
+# "enabling patch" (after its hooks).  Nothing if a line is missing.
+phases()
+{
+	dmesg | awk -v mark="klpx-perf: enable $M/$1.ko" -v q="'$1'" '
+		{ t = substr($0, 2, index($0, "]") - 2) + 0 }
+		index($0, mark) { m = t; s = c = "" }
+		m == "" || !index($0, q) { next }
+		/enabling patch/ && s == "" { s = t }
+		/starting patching transition/ { s = t }
+		/ patching complete/ { c = t }
+		END { if (s != "" && c != "") printf "%.1f %.1f\n", (s - m) * 1000, (c - s) * 1000 }'
+}
+
 # state_bytes: klpx's per-task state now (the tasks file's header)
 state_bytes() { awk '$2 == "state_bytes" { print $3; exit }' /sys/kernel/debug/klpx/tasks; }
 
@@ -71,12 +91,14 @@ memory_sample()
 # variant under the load; with MEMORY, then klpx's memory sample
 transition_size()
 {
-	local size=$1 r v ms out gone rel
+	local size=$1 r v ms out gone rel setup trans
 	load_start "$size"
 	for r in $(seq "$ROUNDS"); do
 		for v in $(order "$r"); do
 			ms=$(lp_on "$v") || exit 1
 			record "enable_$size" "$v" "$ms"
+			read -r setup trans < <(phases "${MOD[$v]}")
+			[ -z "$trans" ] || { record "setup_$size" "$v" "$setup"; record "trans_$size" "$v" "$trans"; }
 			out=$(lp_off "$v") || exit 1
 			read -r gone rel <<<"$out"
 			record "disable_$size" "$v" "$gone"
