@@ -10,7 +10,7 @@
  *   klpx_mutex -> module_mutex (taken inside klpx_find_module()).
  * - klpx_patches (enabled patches, oldest first) and klpx_replaced (patches
  *   being freed after atomic replace) are changed only under klpx_mutex.
- * - A func stack is an RCU list: the ftrace handler reads it with
+ * - A func stack is an RCU list: the slow path (patch.c) reads it with
  *   preemption disabled; writers hold klpx_mutex and wait for readers
  *   with klpx_sync_handlers() before freeing what they unlinked.
  */

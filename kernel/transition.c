@@ -199,17 +199,25 @@ void klpx_ranges_update(void)
 
 struct klpx_check_arg {
 	const struct klpx_ranges *rs;
+	enum klpx_universe to;
 	struct klpx_func *hit;
 };
 
-/* Under task_call_func: @t cannot start running while we walk it. */
+/*
+ * Under task_call_func: @t cannot start running while we walk it, so it
+ * is moved here, before it can enter a function the walk found absent.
+ */
 static int klpx_check_blocked(struct task_struct *t, void *data)
 {
 	struct klpx_check_arg *arg = data;
+	enum klpx_check ret;
 
 	if (klpx_task_curr(t) && t != current)
 		return KLPX_RUNNING;
-	return klpx_check_stack(t, arg->rs, &arg->hit);
+	ret = klpx_check_stack(t, arg->rs, &arg->hit);
+	if (ret == KLPX_SWITCH_OK)
+		klpx_task_move(t, arg->to, KLPX_HOW_STACK_CHECK);
+	return ret;
 }
 
 /* Called with preemption off in the task itself: at a switch point. */
@@ -242,18 +250,18 @@ static enum klpx_check klpx_try_task(struct task_struct *t,
 				     const struct klpx_ranges *rs,
 				     enum klpx_universe to)
 {
-	struct klpx_check_arg arg = { .rs = rs };
+	struct klpx_check_arg arg = { .rs = rs, .to = to };
 	enum klpx_check ret;
 
 	if (t == current) {
-		ret = klpx_check_stack(t, rs, &arg.hit);
+		/* the walker itself: nothing it runs now is patched code */
+		ret = klpx_check_blocked(t, &arg);
 	} else {
 		ret = klpx_task_call_func(t, klpx_check_blocked, &arg);
 		if ((int)ret == -EBUSY)
 			ret = KLPX_RUNNING;
 	}
 	if (ret == KLPX_SWITCH_OK) {
-		klpx_task_move(t, to, KLPX_HOW_STACK_CHECK);
 		if (klpx_task_in_universe(t, to))
 			return ret;
 		ret = KLPX_UNTRACKED;

@@ -6,12 +6,14 @@
  * (enum klpx_universe). klpx has no field in task_struct, so it keeps a
  * universe map of its own: one bit per pid (1 = patched universe) and one
  * per CPU for the idle tasks, which all have pid 0. The map exists only
- * while a transition runs; the ftrace handler reads it locklessly, and
- * only for funcs whose ->transition is set.
+ * while a transition runs; the slow path reads it locklessly, and only for
+ * funcs whose ->transition is set. Without a map every task is in the
+ * start universe (!klpx_target).
  *
- * Ordering (seed 003): the writer sets every bit to the start universe,
- * publishes the map, smp_wmb(), then sets func->transition; the handler
- * reads func->transition, smp_rmb(), then the map (klpx_ftrace_handler()).
+ * Ordering: klpx_transition_init() sets klpx_target, smp_wmb(), then
+ * func->transition; klpx_transition_start() publishes the map, filled
+ * with the start universe, once every func is on its stack. The slow path
+ * reads func->transition, smp_rmb(), then the map (klpx_slow_target()).
  */
 #ifndef _KLPX_TRANSITION_H
 #define _KLPX_TRANSITION_H
