@@ -51,7 +51,8 @@ KBUILD = $(MAKE) -C $(KDIR) $(if $(filter 1,$(V)),V=1) M=$(CURDIR)/$(1) \
 	$(if $(filter-out kernel,$(1)),KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kernel/Module.symvers) \
 	$(2) 2>&1 | { grep -v '^Skipping BTF generation' || true; }
 MODULE_DIRS := $(patsubst %/Kbuild,%,$(wildcard kernel/Kbuild selftests/modules/Kbuild))
-SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile selftests/perf/Makefile))
+SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile selftests/perf/Makefile \
+	selftests/progs/Makefile))
 
 .PHONY: all modules subdirs btf deps check check-bench bench demo vm vm-run \
 	meta-modules clean help
