@@ -8,7 +8,8 @@
 #
 #   zombie    a zombie whose parent never reaps it (until the case ends)
 #   uring     an io_uring SQPOLL ring (iou-sqp-N) and io-wq workers
-#             (iou-wrk-N): 4 asleep in pipe reads, others reading the
+#             (iou-wrk-N): 4 asleep in blocking opens of a FIFO (a pipe
+#             read would arm a poll, not hold a worker), others reading the
 #             patched function's file
 #   exec      a thread that is not the leader execs, in a loop (de_thread
 #             gives it the leader's pid), reading the answer either side
@@ -234,6 +235,16 @@ task_zombie()
 	log "zombie: $(for c in $(pgrep -P $zp); do grep -H '^State' /proc/$c/status; done)"
 }
 
+uring_blocked()	# PID: its io-wq workers asleep in fifo_open
+{
+	local t n=0
+	for t in /proc/$1/task/*; do
+		grep -qx "iou-wrk-$1" "$t/comm" 2>/dev/null &&
+			grep -q fifo_open "$t/stack" 2>/dev/null && n=$((n + 1))
+	done
+	echo $n
+}
+
 task_uring()
 {
 	local up
@@ -243,9 +254,9 @@ task_uring()
 	loop_until "grep -q ready $L/uring.out && [ \$(lines $L/uring) -ge 4 ]" 30 ||
 		fail "klpx-gauntlet uring did not start: $(cat "$L/uring.out")"
 	grep -qx "iou-sqp-$up" /proc/$up/task/*/comm || fail "no iou-sqp-$up thread"
-	loop_until "[ \$(grep -lx 'iou-wrk-$up' /proc/$up/task/*/comm | wc -l) -ge 4 ]" 20 ||
-		fail "fewer than 4 iou-wrk-$up threads"
-	log "uring: $(cat /proc/$up/task/*/comm | sort | uniq -c | tr '\n' ' ')"
+	loop_until "[ \$(uring_blocked $up) -ge 4 ]" 20 ||
+		fail "fewer than 4 iou-wrk-$up threads in fifo_open: $(uring_blocked "$up")"
+	log "uring: $(cat /proc/$up/task/*/comm | sort | uniq -c | tr '\n' ' '), $(uring_blocked "$up") in fifo_open"
 	RUNNING+=("$L/uring")
 }
 

@@ -4,8 +4,10 @@
  *
  *   klpx-gauntlet uring ANSWER LOG NBLOCK
  *       an io_uring SQPOLL ring (iou-sqp-N), and a plain ring with NBLOCK
- *       reads of an empty pipe forced to io-wq (IOSQE_ASYNC: NBLOCK iou-wrk-N
- *       workers asleep in pipe_read); then, every 50 ms, one read of the file
+ *       opens of the FIFO LOG.fifo for reading forced to io-wq (IOSQE_ASYNC:
+ *       NBLOCK iou-wrk-N workers asleep in fifo_open, waiting for a writer;
+ *       a pipe read would not do: io-wq arms a poll for a pollable file and
+ *       the worker goes idle); then, every 50 ms, one read of the file
  *       ANSWER through each ring (a /proc file has no NOWAIT: io-wq workers
  *       read it), each answer appended to LOG as "ANSWER sqp" or "ANSWER wrk"
  *   klpx-gauntlet execloop ANSWER LOG [GEN]
@@ -34,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -148,6 +151,25 @@ static void ring_read(struct ring *r, int fd, void *buf, unsigned len,
 		die("io_uring_enter submit");
 }
 
+/* queue one blocking open of @path for reading, forced to io-wq */
+static void ring_open(struct ring *r, const char *path, uint64_t data)
+{
+	unsigned tail = *r->sq_tail, idx = tail & *r->sq_mask;
+	struct io_uring_sqe *sqe = &r->sqes[idx];
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)path;
+	sqe->open_flags = O_RDONLY;
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = data;
+	r->sq_array[idx] = idx;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, r->fd, 1, 0, 0, NULL, 0) != 1)
+		die("io_uring_enter submit");
+}
+
 /* wait for one completion; returns its res */
 static int ring_wait(struct ring *r, uint64_t *data)
 {
@@ -173,10 +195,10 @@ static int ring_wait(struct ring *r, uint64_t *data)
 
 static int cmd_uring(int argc, char **argv)
 {
-	static char pipebuf[64][16];
+	static char fifo[4096];
 	struct ring sqp, plain;
 	char buf[64];
-	int pfd[2], afd, i, nblock, res;
+	int afd, i, nblock, res;
 	uint64_t data;
 
 	if (argc != 5)
@@ -187,14 +209,14 @@ static int cmd_uring(int argc, char **argv)
 	afd = open(argv[2], O_RDONLY);
 	if (afd < 0)
 		die(argv[2]);
-	if (pipe(pfd))
-		die("pipe");
+	snprintf(fifo, sizeof(fifo), "%s.fifo", argv[3]);
+	if (mkfifo(fifo, 0600) && errno != EEXIST)
+		die(fifo);
 	ring_init(&sqp, 8, 1);
 	ring_init(&plain, 128, 0);
-	/* io-wq workers that block in pipe_read until the ring goes */
+	/* io-wq workers that block in fifo_open until the ring goes */
 	for (i = 0; i < nblock; i++)
-		ring_read(&plain, pfd[0], pipebuf[i], sizeof(pipebuf[i]),
-			  1000 + i, 1);
+		ring_open(&plain, fifo, 1000 + i);
 	printf("ready\n");
 	fflush(stdout);
 	for (;;) {
