@@ -65,7 +65,8 @@ diag()
 	grep -H . "$DIR"/*/enabled "$DIR"/*/transition 2>/dev/null
 	if [ "$CORE" = klpx ]; then
 		echo "--- $TASKS (tasks not in the target universe first)"
-		{ grep '^#' "$TASKS"; grep -v '^#' "$TASKS" | grep -v 'patched$' ; } 2>/dev/null | head -n 30
+		awk -F '\t' '/^# patch / { to = $0; sub(/.* target /, "", to) }
+			/^#/ || $3 != to' "$TASKS" 2>/dev/null | head -n 30
 	else
 		echo "--- /proc/*/task/*/patch_state: counts, then the tasks of the rarer states"
 		for t in /proc/[0-9]*/task/[0-9]*; do
@@ -77,7 +78,7 @@ diag()
 	fi
 	echo "--- tasks of the gauntlet"
 	ps -eLo pid,tid,stat,wchan:24,comm 2>/dev/null |
-		grep -E 'klpx-gauntlet|iou-|perl|sleep|sh$|ksoftirqd|migration|cpuhp' | grep -v ' S .* sleep$' | head -n 25
+		grep -E 'klpx-gauntlet|iou-|perl|sh$|sleep$' | grep -v ' S .* sleep$' | head -n 25
 }
 
 # tr_wait NAME WHAT: the transition of NAME is over (transition reads 0)
