@@ -9,14 +9,12 @@
  * Each check, with interrupts off (current cannot change universe):
  *   want = klpx_redirect_expected(outer), run directly (or the original);
  *   got  = klpx_race_outer(), through klpx's hook (fast or slow path);
- * and counts a mismatch if outer's and inner's versions differ in got (a
- * task answered by two universes while patched code is on its stack), a
- * cross-check difference if got != want.
+ * and counts a mismatch if got != want, or if outer's and inner's versions
+ * differ (a task runs one universe while patched code is on its stack).
  *
  *   /proc/klpx_race/run     write N: N checks in the writer's context
- *   /proc/klpx_race/stats   calls, mismatches, cross-check differences,
- *                           calls per version, the first of each; write
- *                           anything: reset the counts of calls
+ *   /proc/klpx_race/stats   calls, mismatches, calls per version, the
+ *                           first mismatch; write anything: reset
  * With kthread=1 the kthread klpx_race_kt checks in a loop until unload.
  */
 #include <linux/module.h>
@@ -35,12 +33,10 @@ MODULE_PARM_DESC(kthread, "start klpx_race_kt, which checks in a loop");
 
 static atomic64_t klpx_race_calls;
 static atomic64_t klpx_race_mismatches;
-static atomic64_t klpx_race_differences;
 static atomic64_t klpx_race_seen[KLPX_RACE_VERSIONS];
 /* the first mismatch, under klpx_race_lock */
 static DEFINE_SPINLOCK(klpx_race_lock);
 static char klpx_race_first[256] = "none";
-static char klpx_race_first_diff[256] = "none";
 static struct task_struct *klpx_race_kt;
 
 __attribute__((__noipa__)) noinline int klpx_race_inner(void)
@@ -56,13 +52,12 @@ __attribute__((__noipa__)) noinline int klpx_race_outer(void)
 EXPORT_SYMBOL_GPL(klpx_race_outer);
 
 /* @code, @after: what klpx_redirect_expected() said before and after */
-static void klpx_race_note(atomic64_t *count, char *first, int got, int want,
-			   void *code, void *after)
+static void klpx_race_note(int got, int want, void *code, void *after)
 {
-	atomic64_inc(count);
+	atomic64_inc(&klpx_race_mismatches);
 	spin_lock(&klpx_race_lock);
-	if (!strcmp(first, "none"))
-		snprintf(first, sizeof(klpx_race_first),
+	if (!strcmp(klpx_race_first, "none"))
+		snprintf(klpx_race_first, sizeof(klpx_race_first),
 			 "pid %d %s: got %#x want %#x expected %ps then %ps",
 			 current->pid, current->comm, got, want, code, after);
 	spin_unlock(&klpx_race_lock);
@@ -85,12 +80,8 @@ static void klpx_race_check(void)
 
 	atomic64_inc(&klpx_race_calls);
 	atomic64_inc(&klpx_race_seen[(got >> 8) % KLPX_RACE_VERSIONS]);
-	if ((got >> 8) != (got & 0xff))
-		klpx_race_note(&klpx_race_mismatches, klpx_race_first, got,
-			       want, code, after);
-	else if (got != want)
-		klpx_race_note(&klpx_race_differences, klpx_race_first_diff,
-			       got, want, code, after);
+	if (got != want || (got >> 8) != (got & 0xff))
+		klpx_race_note(got, want, code, after);
 }
 
 /*
@@ -132,16 +123,14 @@ static int stats_show(struct seq_file *m, void *v)
 {
 	int i;
 
-	seq_printf(m, "calls %lld\nmismatches %lld\ndifferences %lld\n",
+	seq_printf(m, "calls %lld\nmismatches %lld\n",
 		   (long long)atomic64_read(&klpx_race_calls),
-		   (long long)atomic64_read(&klpx_race_mismatches),
-		   (long long)atomic64_read(&klpx_race_differences));
+		   (long long)atomic64_read(&klpx_race_mismatches));
 	for (i = 0; i < KLPX_RACE_VERSIONS; i++)
 		seq_printf(m, "v%d %lld\n", i,
 			   (long long)atomic64_read(&klpx_race_seen[i]));
 	spin_lock(&klpx_race_lock);
-	seq_printf(m, "first %s\nfirst_difference %s\n", klpx_race_first,
-		   klpx_race_first_diff);
+	seq_printf(m, "first %s\n", klpx_race_first);
 	spin_unlock(&klpx_race_lock);
 	return 0;
 }
