@@ -4,34 +4,36 @@
 #
 # The real-workload gauntlet (issue 13): transitions of a patch on a
 # function the workload calls (klpx_target_answer(), read through
-# /proc/klpx_target/answer), while the VM holds the tasks a real host has:
+# /proc/klpx_target/answer), while the VM holds the tasks a real host has.
+# The first case starts them and they live until the last one:
 #
-#   zombie    a zombie whose parent never reaps it (until the case ends)
+#   zombie    a zombie whose parent never reaps it (until teardown)
 #   uring     an io_uring SQPOLL ring (iou-sqp-N) and io-wq workers
 #             (iou-wrk-N): 4 asleep in blocking opens of a FIFO (a pipe
 #             read would arm a poll, not hold a worker), others reading the
 #             patched function's file
 #   exec      a thread that is not the leader execs, in a loop (de_thread
 #             gives it the leader's pid), reading the answer either side
-#   stopped   a SIGSTOPped reader and a ptrace-stopped process
+#   stopped   a SIGSTOPped reader (its exited `sleep` child a zombie too)
+#             and a ptrace-stopped process
 #   frozen    a reader in a frozen cgroup v2 group
 #   vfork     a parent blocked in vfork while its child sleeps
-#   parked    cpu1 offline for the whole row: its per-cpu kthreads parked
-#   pidmax    pid_max raised, a reader and sleepers with pids above the
-#             old pid_max
-#   hotplug   cpu1 taken offline and back while a transition is held
-#   all       all of the above in one row, through enable (cpu1 offline),
-#             atomic replace, disable, reversal, and a transition with
-#             cpu1 going offline and back
+#   pidmax    pid_max raised; a reader, its children and sleepers with
+#             pids above the old pid_max
+#   plain     a reader (the control)
+# and, per transition case: cpu1 offline (its per-cpu kthreads parked), or
+# cpu1 taken offline and back while a transition is held by a sleeper.
 #
-# Each row runs once for the kernel's built-in livepatch (the reference:
-# klpx_test_lpb1/lpb2) and once for klpx (klpx_test_patch1/replace), in the
-# same boot.  Every transition must complete without force within $WAIT s;
-# every reader's answers must follow the order of the versions (a task's
-# answer changes at most once per transition, never back); once a
-# transition completed, every running reader - the io-wq workers and the
-# exec'ing threads too - must answer the new version, and so must a stopped
-# or frozen reader once continued or thawed; the patch modules unload.
+# The transition cases run for the kernel's built-in livepatch first (the
+# reference: klpx_test_lpb1/lpb2), then for klpx (klpx_test_patch1/replace),
+# in the same boot, on the same tasks.  Every transition must complete
+# without force within $WAIT s; every single-task reader's answers follow
+# the order of the versions (a task's answer changes at most once per
+# transition, never back); once a transition completed, every running
+# reader - the io-wq workers and the exec'ing threads too - answers the new
+# version, and so does a stopped or frozen reader once continued or thawed;
+# the patch modules unload; the kernel log stays clean.  A case that fails
+# forces its patch away (recover) so that the next ones can run.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
@@ -118,7 +120,7 @@ lp_disable()	# NAME
 }
 
 # recover: after a failure, make sure no patch is left (force if it must:
-# the case has failed already), so the next rows can run
+# the case has failed already), so the next cases can run
 recover()
 {
 	local n
@@ -139,9 +141,40 @@ recover()
 
 # --- readers ------------------------------------------------------------------
 
+# The tasks live across cases: their pids, logs and what teardown must undo
+# are kept in $GS (state: shell assignments each case sources).
+GS=/tmp/klpx-gauntlet
+L=$GS/logs
 RUNNING=()	# logs of readers that keep reading
 ORDERED=()	# logs of one task's answers (with its children's, taken at fork)
 HELD=()		# stopped/frozen readers: kinds, see held_check
+SP=''
+CG=''
+
+# keep VAR...: save these variables for the next cases
+keep()
+{
+	local v
+	for v in "$@"; do
+		declare -p "$v" | sed 's/^declare -[a-zA-Z-]* /declare -g /' >>$GS/state
+	done
+}
+
+# on_teardown 'CMD': run CMD in the teardown case, last registered first
+on_teardown()
+{
+	echo "$1" >>$GS/teardown
+}
+
+# gone PID...: wait (bounded) until these are reaped (the tasks of the
+# first case are not this shell's children: init reaps them)
+gone()
+{
+	local p
+	for p in "$@"; do
+		loop_until "[ ! -e /proc/$p ]" 10 || echo "teardown: $p still there: $(grep '^State' /proc/$p/status)"
+	done
+}
 
 # reader LOG: a shell that reads the patched function's file every 0.1 s
 reader()
@@ -190,25 +223,34 @@ held_check()
 	done
 }
 
-# check_order V...: each ordered reader's answers follow the versions V...
+# order_mark: where this case's answers start in each ordered log
+declare -A FROM
+order_mark()
+{
+	local log
+	for log in "${ORDERED[@]}"; do FROM[$log]=$(( $(lines "$log") + 1 )); done
+}
+
+# check_order V...: each ordered reader's answers since order_mark follow
+# the versions V...
 check_order()
 {
 	local log bad
 	for log in "${ORDERED[@]}"; do
-		bad=$(awk -v e="$*" 'BEGIN { n = split(e, E, " "); i = 1 }
+		bad=$(tail -n "+${FROM[$log]}" "$log" | awk -v e="$*" 'BEGIN { n = split(e, E, " "); i = 1 }
 			{ while (i <= n && E[i] != $1) i++
-			  if (i > n) { print "line " NR ": " $0; exit } }' "$log")
-		[ -z "$bad" ] || fail "$CORE: ${log##*/} answers out of the order $*: $bad"$'\n'"$(uniq -c "$log" | head -n 12)"
-		log "${log##*/}: $(uniq "$log" | awk '{ print $1 }' | uniq | tr '\n' ' ')"
+			  if (i > n) { print "answer " NR ": " $0; exit } }')
+		[ -z "$bad" ] || fail "$CORE: ${log##*/} answers out of the order $*: $bad"$'\n'"$(tail -n "+${FROM[$log]}" "$log" | uniq -c | head -n 12)"
+		log "${log##*/}: $(tail -n "+${FROM[$log]}" "$log" | awk '{ print $1 }' | uniq | tr '\n' ' ')"
 	done
 }
 
-# --- the tasks ---------------------------------------------------------------
+# --- the tasks (started by the first case, kept until teardown) -------------
 
 task_plain()
 {
 	reader "$L/plain" & local p=$!
-	on_cleanup "kill $p 2>/dev/null; wait $p 2>/dev/null"
+	on_teardown "kill $p; gone $p"
 	RUNNING+=("$L/plain"); ORDERED+=("$L/plain")
 }
 
@@ -221,8 +263,8 @@ has_zombie()	# PID: a child of PID is a zombie
 	return 1
 }
 
-# a zombie whose parent never reaps it: the parent reaps on SIGTERM, at
-# cleanup, so the zombie never outlives the case (reparented to init)
+# a zombie whose parent never reaps it; the parent reaps on SIGTERM, at
+# teardown, so the zombie never outlives the gauntlet
 task_zombie()
 {
 	local zp c
@@ -230,9 +272,8 @@ task_zombie()
 		 defined(my $c = fork) or die "fork: $!"; exit 0 unless $c;
 		 sleep 1000 while 1' &
 	zp=$!
-	on_cleanup "kill $zp 2>/dev/null; wait $zp 2>/dev/null"
-	loop_until "has_zombie $zp" 10 ||
-		fail "no zombie child of $zp"
+	on_teardown "kill $zp; gone $zp"
+	loop_until "has_zombie $zp" 10 || fail "no zombie child of $zp"
 	log "zombie: $(for c in $(pgrep -P $zp); do grep -H '^State' /proc/$c/status; done)"
 }
 
@@ -251,7 +292,7 @@ task_uring()
 	local up
 	"$G" uring "$A" "$L/uring" 4 >"$L/uring.out" 2>&1 &
 	up=$!
-	on_cleanup "kill -9 $up 2>/dev/null; wait $up 2>/dev/null"
+	on_teardown "kill -9 $up; gone $up"
 	loop_until "grep -q ready $L/uring.out && [ \$(lines $L/uring) -ge 4 ]" 30 ||
 		fail "klpx-gauntlet uring did not start: $(cat "$L/uring.out")"
 	grep -qx "iou-sqp-$up" /proc/$up/task/*/comm || fail "no iou-sqp-$up thread"
@@ -266,7 +307,7 @@ task_exec()
 	local ep
 	"$G" execloop "$A" "$L/exec" &
 	ep=$!
-	on_cleanup "kill -9 $ep 2>/dev/null; wait $ep 2>/dev/null"
+	on_teardown "kill -9 $ep; gone $ep"
 	loop_until "[ \$(lines $L/exec) -ge 6 ]" 30 || fail "klpx-gauntlet execloop does not loop"
 	RUNNING+=("$L/exec"); ORDERED+=("$L/exec")
 }
@@ -276,7 +317,7 @@ task_stopped()
 	local tp tc
 	reader "$L/stopped" &
 	SP=$!
-	on_cleanup "kill $SP 2>/dev/null; kill -CONT $SP 2>/dev/null; wait $SP 2>/dev/null"
+	on_teardown "kill $SP; kill -CONT $SP; gone $SP"
 	loop_until "[ \$(lines $L/stopped) -ge 2 ]" 20 || fail "stopped reader does not read"
 	kill -STOP "$SP"
 	loop_until "grep -q '^State:.T' /proc/$SP/status" 10 || fail "reader not stopped"
@@ -284,7 +325,7 @@ task_stopped()
 	tp=$!
 	loop_until "[ -s $L/ptrace.out ]" 10 || fail "no ptrace-stopped child"
 	tc=$(cat "$L/ptrace.out")
-	on_cleanup "kill -9 $tc $tp 2>/dev/null; wait $tp 2>/dev/null"
+	on_teardown "kill -9 $tc $tp; gone $tc $tp"
 	loop_until "grep -q '^State:.t' /proc/$tc/status" 10 || fail "child $tc not in a ptrace stop"
 	log "stopped: $(grep -H '^State' /proc/$SP/status /proc/$tc/status | tr '\n' ' ')"
 	HELD+=(stopped); ORDERED+=("$L/stopped")
@@ -297,18 +338,19 @@ task_frozen()
 	if [ -z "$root" ]; then
 		root=/sys/fs/cgroup
 		mount -t cgroup2 none "$root" || fail "cannot mount cgroup2"
-		on_cleanup "umount $root"
+		on_teardown "umount $root"
 	fi
 	CG=$root/klpx-gauntlet
 	mkdir "$CG" || fail "cannot create $CG"
 	reader "$L/frozen" & fp=$!
 	sleep 1000 & sp=$!
-	on_cleanup "echo 0 > $CG/cgroup.freeze; echo 1 > $CG/cgroup.kill; kill $fp $sp 2>/dev/null; wait $fp $sp 2>/dev/null; loop_until '[ ! -s $CG/cgroup.procs ]' 10; rmdir $CG"
-	echo "$fp" >"$CG/cgroup.procs" && echo "$sp" >"$CG/cgroup.procs" || fail "cannot move tasks to $CG"
+	on_teardown "echo 0 > $CG/cgroup.freeze; echo 1 > $CG/cgroup.kill; kill $fp $sp; gone $fp $sp; rmdir $CG"
+	echo "$fp" >"$CG/cgroup.procs" || fail "cannot move $fp to $CG"
+	echo "$sp" >"$CG/cgroup.procs" || fail "cannot move $sp to $CG"
 	loop_until "[ \$(lines $L/frozen) -ge 2 ]" 20 || fail "frozen reader does not read"
 	echo 1 >"$CG/cgroup.freeze"
 	loop_until "grep -qx 'frozen 1' $CG/cgroup.events" 20 || fail "$CG not frozen"
-	log "frozen: $(cat "$CG/cgroup.procs" | tr '\n' ' ')"
+	log "frozen: $(tr '\n' ' ' <"$CG/cgroup.procs")"
 	HELD+=(frozen); ORDERED+=("$L/frozen")
 }
 
@@ -320,8 +362,26 @@ task_vfork()
 	loop_until "[ -n \"\$(pgrep -P $vp)\" ] && grep -q '^State:.D' /proc/$vp/status" 10 ||
 		fail "vfork parent $vp not blocked"
 	vc=$(pgrep -P "$vp")
-	on_cleanup "kill -9 $vc 2>/dev/null; wait $vp 2>/dev/null"
+	on_teardown "kill -9 $vc; gone $vc $vp"
 	log "vfork: parent $vp $(grep '^State' /proc/$vp/status) wchan $(cat /proc/$vp/wchan), child $vc"
+}
+
+task_pidmax()
+{
+	local old new=4194304 hp sl=()
+	old=$(cat /proc/sys/kernel/pid_max)
+	[ "$old" -lt $((new - 100000)) ] || fail "pid_max $old already near the limit"
+	on_teardown "echo $old > /proc/sys/kernel/pid_max"
+	echo $new >/proc/sys/kernel/pid_max || fail "cannot raise pid_max"
+	echo $((old + 1000)) >/proc/sys/kernel/ns_last_pid || fail "cannot write ns_last_pid"
+	reader "$L/pidmax" &
+	hp=$!
+	on_teardown "kill $hp; gone $hp"
+	[ "$hp" -gt "$old" ] || fail "reader pid $hp not above the old pid_max $old"
+	for _ in $(seq 20); do sleep 1000 & sl+=($!); done
+	on_teardown "kill ${sl[*]}; gone ${sl[*]}"
+	log "pidmax: pid_max $old -> $new, reader $hp, sleepers ${sl[0]}..${sl[19]}"
+	RUNNING+=("$L/pidmax"); ORDERED+=("$L/pidmax")
 }
 
 cpu1_off()
@@ -335,33 +395,6 @@ cpu1_on()
 {
 	log "% echo 1 > $CPU1"
 	echo 1 >$CPU1 || fail "cannot bring cpu1 back"
-}
-
-task_parked()
-{
-	on_cleanup "echo 1 > $CPU1"
-	cpu1_off
-	loop_until "grep -q '^State:.P' /proc/\$(pgrep -x ksoftirqd/1)/status" 10 ||
-		fail "ksoftirqd/1 not parked"
-	log "parked: $(grep -l '^State:.P' /proc/[0-9]*/status | wc -l) tasks parked"
-}
-
-task_pidmax()
-{
-	local old new=4194304 hp i sl=()
-	old=$(cat /proc/sys/kernel/pid_max)
-	[ "$old" -lt $((new - 100000)) ] || fail "pid_max $old already near the limit"
-	on_cleanup "echo $old > /proc/sys/kernel/pid_max"
-	echo $new >/proc/sys/kernel/pid_max || fail "cannot raise pid_max"
-	echo $((old + 1000)) >/proc/sys/kernel/ns_last_pid || fail "cannot write ns_last_pid"
-	reader "$L/pidmax" &
-	hp=$!
-	on_cleanup "kill $hp 2>/dev/null; wait $hp 2>/dev/null"
-	[ "$hp" -gt "$old" ] || fail "reader pid $hp not above the old pid_max $old"
-	for i in $(seq 20); do sleep 1000 & sl+=($!); done
-	on_cleanup "kill ${sl[*]} 2>/dev/null; wait ${sl[*]} 2>/dev/null"
-	log "pidmax: pid_max $old -> $new, reader $hp, sleepers ${sl[0]}..${sl[19]}"
-	RUNNING+=("$L/pidmax"); ORDERED+=("$L/pidmax")
 }
 
 # block: a task sleeps uninterruptibly in klpx_target_wait() (patched by
@@ -382,51 +415,66 @@ release()
 	wait "$BP"
 }
 
-# --- transitions -------------------------------------------------------------
+# --- the cases ---------------------------------------------------------------
 
-# enable_disable: enable P1, disable it
-seq_basic()
+# Steps: load klpx_test_target (uninterruptible=1, for the held
+# transitions); start every task above.  Expect: each is in the state it
+# should be (zombie Z, 4 io-wq workers in fifo_open, stopped T, traced t,
+# group frozen, vfork parent D, pids above the old pid_max).
+case_setup()
+{
+	local k
+	[ -x "$G" ] || fail "no $G: build it with make"
+	rm -rf $GS; mkdir -p $L
+	: >$GS/state
+	on_teardown "$RMMOD klpx_test_target"
+	log "% insmod selftests/modules/klpx_test_target.ko uninterruptible=1"
+	"$INSMOD" "$M/klpx_test_target.ko" uninterruptible=1 || fail "insmod klpx_test_target failed"
+	for k in plain zombie uring exec stopped frozen vfork pidmax; do
+		"task_$k"
+		keep RUNNING ORDERED HELD SP CG
+	done
+}
+
+# a transition case: CORE, then the transition's steps
+gauntlet()
+{
+	use_core "$1"; shift
+	[ -s $GS/state ] || fail "the gauntlet's tasks did not start"
+	. $GS/state
+	[ "$CORE" = klpx ] && klpx_up
+	on_cleanup recover
+	order_mark
+	"$@"
+}
+
+# Steps: cpu1 offline (its per-cpu kthreads parked); enable P1, disable it;
+# cpu1 back.  Expect: both complete; answers V1 after the enable, original
+# after the disable; P1 unloads.
+t_parked()
+{
+	on_cleanup "echo 1 > $CPU1"
+	cpu1_off
+	loop_until "grep -q '^State:.P' /proc/\$(pgrep -x ksoftirqd/1)/status" 10 || fail "ksoftirqd/1 not parked"
+	log "parked: $(grep -l '^State:.P' /proc/[0-9]*/status | wc -l) tasks"
+	lp_load "$P1"
+	tr_wait "$P1" "enable (cpu1 offline)"
+	settle "$V1"; held_check "$V1"
+	lp_disable "$P1"
+	gone_wait "$P1" "disable (cpu1 offline)"
+	settle original; held_check original
+	unload_mod "$P1"
+	cpu1_on
+	check_order original "$V1" original
+}
+
+# Steps: enable P1; load P2, an atomic replace; disable P2.  Expect: each
+# completes, P1 goes at the replace; answers V1, V2, original.
+t_replace()
 {
 	lp_load "$P1"
 	tr_wait "$P1" enable
 	settle "$V1"; held_check "$V1"
-	lp_disable "$P1"
-	gone_wait "$P1" disable
-	settle original; held_check original
-	unload_mod "$P1"
-	check_order original "$V1" original
-}
-
-# a transition held by a sleeper while cpu1 goes offline and back
-seq_hotplug()
-{
-	block
-	lp_load "$P1"
-	sleep 1
-	assert_eq 1 "$(cat "$DIR/$P1/transition")" "transition while held"
-	cpu1_off
-	sleep 1
-	cpu1_on
-	release
-	tr_wait "$P1" "enable (cpu1 offline and back)"
-	settle "$V1"; held_check "$V1"
-	lp_disable "$P1"
-	gone_wait "$P1" disable
-	settle original
-	unload_mod "$P1"
-}
-
-seq_all()
-{
-	# enable with cpu1 offline: its kthreads parked
-	on_cleanup "echo 1 > $CPU1"
-	cpu1_off
-	loop_until "grep -q '^State:.P' /proc/\$(pgrep -x ksoftirqd/1)/status" 10 || fail "ksoftirqd/1 not parked"
-	lp_load "$P1"
-	tr_wait "$P1" "enable (cpu1 offline)"
-	settle "$V1"; held_check "$V1"
-	cpu1_on
-	# atomic replace
 	lp_load "$P2"
 	tr_wait "$P2" "atomic replace"
 	loop_until "[ ! -e $DIR/$P1 ]" 30 || fail "replaced $P1 still in $DIR"
@@ -436,7 +484,14 @@ seq_all()
 	gone_wait "$P2" disable
 	settle original; held_check original
 	unload_mod "$P2"
-	# reversal: an enable held by a sleeper is reversed
+	check_order original "$V1" "$V2" original
+}
+
+# Steps: a sleeper in klpx_target_wait() holds P1's enable; write 0 to
+# enabled (reversal); release the sleeper.  Expect: the reversal completes,
+# P1 goes; answers original.
+t_reverse()
+{
 	block
 	lp_load "$P1"
 	sleep 1
@@ -446,63 +501,61 @@ seq_all()
 	gone_wait "$P1" "reversal"
 	settle original; held_check original
 	unload_mod "$P1"
-	# cpu1 offline and back during a held transition
-	seq_hotplug
-	check_order original "$V1" "$V2" original "$V1" original "$V1" original
+	check_order original "$V1" original
 }
 
-# gauntlet CORE KIND: one row
-gauntlet()
+# Steps: a sleeper holds P1's enable; cpu1 offline, back online; release;
+# then disable P1.  Expect: both complete; answers V1, then original.
+t_hotplug()
 {
-	local k
-	use_core "$1"
-	[ -x "$G" ] || fail "no $G: build it with make"
-	L=$KLPX_CASE_DIR/logs
-	mkdir -p "$L"
-	[ "$CORE" = klpx ] && klpx_up
-	on_cleanup recover
-	load_mod "$M/klpx_test_target.ko" uninterruptible=1
-	task_plain
-	case $2 in
-	all)	for k in zombie uring exec stopped frozen vfork pidmax; do "task_$k"; done
-		seq_all ;;
-	hotplug) seq_hotplug ;;
-	*)	"task_$2"; seq_basic ;;
-	esac
+	on_cleanup "echo 1 > $CPU1"
+	block
+	lp_load "$P1"
+	sleep 1
+	assert_eq 1 "$(cat "$DIR/$P1/transition")" "transition while held"
+	cpu1_off
+	sleep 1
+	assert_eq 1 "$(cat "$DIR/$P1/transition")" "transition while held, cpu1 offline"
+	cpu1_on
+	release
+	tr_wait "$P1" "enable (cpu1 offline and back)"
+	settle "$V1"; held_check "$V1"
+	lp_disable "$P1"
+	gone_wait "$P1" disable
+	settle original; held_check original
+	unload_mod "$P1"
+	check_order original "$V1" original
 }
 
-desc_zombie="a zombie whose parent never reaps"
-desc_uring="an io_uring SQPOLL ring and io-wq workers reading"
-desc_exec="threads that exec from non-leader threads in a loop"
-desc_stopped="a SIGSTOPped and a ptrace-stopped process"
-desc_frozen="a frozen cgroup v2 group"
-desc_vfork="a task in vfork wait"
-desc_parked="cpu1 offline, its kthreads parked"
-desc_pidmax="tasks with pids above the old pid_max"
-
-# Steps: for the built-in livepatch, then klpx: per task kind, the kind's
-# tasks and a reader; enable the patch, disable it.  Then cpu1 offline and
-# back during a held enable; then all kinds at once through enable (cpu1
-# offline), atomic replace, disable, reversal, hotplug.
-# Expect: every transition completes without force within $WAIT s, every
-# answer is the version of its task's universe (order; new version once
-# complete, also for the released stopped/frozen readers), the patch
-# modules unload, the kernel log stays clean.
-# GAUNTLET_CORES, GAUNTLET_KINDS: a subset (while debugging a row)
-for core in ${GAUNTLET_CORES:-builtin klpx}; do
-	# the zombie last: an oops there (issue 13, item 1) ends the boot
-	for kind in ${GAUNTLET_KINDS:-uring exec stopped frozen vfork parked pidmax zombie hotplug all}; do
-		case $kind in
-		hotplug) d="cpu1 offline and back during a held enable" ;;
-		all) d="all task kinds: enable (cpu1 offline), atomic replace, disable, reversal, hotplug" ;;
-		*) d=desc_$kind; d="enable, disable with ${!d}" ;;
-		esac
-		run_case "gauntlet/$core: $d" gauntlet "$core" "$kind"
+# Steps: undo the first case: kill, continue, thaw, reap every task;
+# pid_max back; unload klpx_test_target.  Expect: all of it works, no
+# reader ever failed to read.
+case_teardown()
+{
+	local line bad=
+	[ -f $GS/teardown ] || fail "nothing to tear down"
+	. $GS/state
+	while IFS= read -r line; do
+		eval "$line" 2>/dev/null || { echo "teardown: '$line' failed"; bad=1; }
+	done < <(tac $GS/teardown)
+	[ -z "$bad" ] || fail "teardown failed"
+	for line in "${RUNNING[@]}" "${ORDERED[@]}"; do
+		! grep -qv '^[a-z0-9]' "$line" || fail "${line##*/}: a read failed: $(grep -v '^[a-z0-9]' "$line" | head -n 3)"
 	done
-done
+	rm -rf $GS
+}
 
 case_unload()
 {
 	unload_mod klpx
 }
+
+run_case "gauntlet: the tasks of a real host start" case_setup
+for core in builtin klpx; do
+	run_case "gauntlet/$core: enable, disable with cpu1 offline (kthreads parked)" gauntlet $core t_parked
+	run_case "gauntlet/$core: enable, atomic replace, disable" gauntlet $core t_replace
+	run_case "gauntlet/$core: reversal of a held enable" gauntlet $core t_reverse
+	run_case "gauntlet/$core: cpu1 offline and back during a held enable, disable" gauntlet $core t_hotplug
+done
+run_case "gauntlet: the tasks are reaped, pid_max and klpx_test_target are back" case_teardown
 run_case "gauntlet: the core unloads after the gauntlet" case_unload
