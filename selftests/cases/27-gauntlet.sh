@@ -14,7 +14,7 @@
 #             patched function's file
 #   exec      a thread that is not the leader execs, in a loop (de_thread
 #             gives it the leader's pid), reading the answer either side
-#   stopped   a SIGSTOPped reader (its exited `sleep` child a zombie too)
+#   stopped   a SIGSTOPped shell reader (its exited `sleep` child a zombie too)
 #             and a ptrace-stopped process
 #   frozen    a reader in a frozen cgroup v2 group
 #   vfork     a parent blocked in vfork while its child sleeps
@@ -176,8 +176,15 @@ gone()
 	done
 }
 
-# reader LOG: a shell that reads the patched function's file every 0.1 s
+# reader LOG: reads the patched function's file every 0.1 s
 reader()
+{
+	exec "$G" reader "$A" "$1"
+}
+
+# sh_reader LOG: the same as a shell loop, which forks a sleep per read
+# (stopped, its last sleep is a zombie the shell cannot reap)
+sh_reader()
 {
 	exec sh -c 'while :; do read a < /proc/klpx_target/answer; echo "$a" >> "$1"; sleep 0.1; done' reader "$1"
 }
@@ -315,7 +322,7 @@ task_exec()
 task_stopped()
 {
 	local tp tc
-	reader "$L/stopped" &
+	sh_reader "$L/stopped" &
 	SP=$!
 	on_teardown "kill $SP; kill -CONT $SP; gone $SP"
 	loop_until "[ \$(lines $L/stopped) -ge 2 ]" 20 || fail "stopped reader does not read"
@@ -327,7 +334,7 @@ task_stopped()
 	tc=$(cat "$L/ptrace.out")
 	on_teardown "kill -9 $tc $tp; gone $tc $tp"
 	loop_until "grep -q '^State:.t' /proc/$tc/status" 10 || fail "child $tc not in a ptrace stop"
-	log "stopped: $(grep -H '^State' /proc/$SP/status /proc/$tc/status | tr '\n' ' ')"
+	log "stopped: $(grep -H '^State' /proc/$SP/status /proc/$tc/status | tr '\n' ' ')$(has_zombie "$SP" && echo ", a zombie child of the stopped shell")"
 	HELD+=(stopped); ORDERED+=("$L/stopped")
 }
 

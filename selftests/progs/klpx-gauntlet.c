@@ -7,13 +7,16 @@
  *       opens of the FIFO LOG.fifo for reading forced to io-wq (IOSQE_ASYNC:
  *       NBLOCK iou-wrk-N workers asleep in fifo_open, waiting for a writer;
  *       a pipe read would not do: io-wq arms a poll for a pollable file and
- *       the worker goes idle); then, every 50 ms, one read of the file
+ *       the worker goes idle); then, every 100 ms, one read of the file
  *       ANSWER through each ring (a /proc file has no NOWAIT: io-wq workers
  *       read it), each answer appended to LOG as "ANSWER sqp" or "ANSWER wrk"
  *   klpx-gauntlet execloop ANSWER LOG [GEN]
  *       reads ANSWER, appends "ANSWER post-exec GEN PID", then a second
  *       thread (not the leader) reads it again ("pre-exec") and execs this
  *       program, GEN+1; a third thread sleeps; forever
+ *   klpx-gauntlet reader ANSWER LOG
+ *       reads ANSWER every 100 ms, appends "ANSWER" to LOG (a shell loop
+ *       forks a sleep per read: too slow under TCG with many readers)
  *   klpx-gauntlet vfork
  *       vfork(); the child sleeps in pause() (never execs), so the parent
  *       stays blocked in vfork until the child is killed
@@ -238,7 +241,7 @@ static int cmd_uring(int argc, char **argv)
 			die("read through io-wq");
 		}
 		log_answer(argv[3], buf, "wrk");
-		msleep(50);
+		msleep(100);
 	}
 }
 
@@ -274,7 +277,7 @@ static void *execer(void *unused)
 	char *args[] = { exec_argv[0], "execloop", exec_argv[2], exec_argv[3],
 			 exec_gen, NULL };
 
-	msleep(30);
+	msleep(100);
 	read_answer(exec_argv[2], buf, sizeof(buf));
 	snprintf(tag, sizeof(tag), "pre-exec tid %ld", (long)gettid());
 	log_answer(exec_argv[3], buf, tag);
@@ -302,6 +305,21 @@ static int cmd_execloop(int argc, char **argv)
 		die("pthread_create");
 	for (;;)
 		pause();
+}
+
+/* ---- a plain reader ----------------------------------------------------- */
+
+static int cmd_reader(int argc, char **argv)
+{
+	char buf[64];
+
+	if (argc != 4)
+		return 2;
+	for (;;) {
+		read_answer(argv[2], buf, sizeof(buf));
+		log_answer(argv[3], buf, "");
+		msleep(100);
+	}
 }
 
 /* ---- vfork wait, ptrace stop -------------------------------------------- */
@@ -352,12 +370,14 @@ int main(int argc, char **argv)
 		ret = cmd_uring(argc, argv);
 	else if (argc >= 2 && !strcmp(argv[1], "execloop"))
 		ret = cmd_execloop(argc, argv);
+	else if (argc >= 2 && !strcmp(argv[1], "reader"))
+		ret = cmd_reader(argc, argv);
 	else if (argc == 2 && !strcmp(argv[1], "vfork"))
 		ret = cmd_vfork();
 	else if (argc == 2 && !strcmp(argv[1], "ptrace"))
 		ret = cmd_ptrace();
 	if (ret == 2)
 		fprintf(stderr, "usage: klpx-gauntlet uring ANSWER LOG NBLOCK | "
-			"execloop ANSWER LOG | vfork | ptrace\n");
+			"execloop ANSWER LOG | reader ANSWER LOG | vfork | ptrace\n");
 	return ret;
 }
