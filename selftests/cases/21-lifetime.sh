@@ -190,3 +190,35 @@ case_park_churn()
 	unload_lp klpx_test_patch1
 }
 run_case "a parked hook is released after 2 s even while other patches come and go" case_park_churn
+
+# Steps: klpx_test_target's load is held for 3 s at ftrace_module_enable()
+# (the module is COMING, its ftrace call sites not yet enabled); patch1 is
+# enabled meanwhile; the load finishes.
+# Expect: the target gets patched by klpx's COMING notifier after ftrace
+# enabled its sites: patch1 answers, and ftrace prints no warning (a direct
+# call registered on the not-yet-enabled sites made ftrace_module_enable()
+# WARN and the original code run while the object said patched).
+case_enable_while_coming()
+{
+	local ins
+	klpx_up
+	# only this load is held: it runs as perl, every other insmod as kmod
+	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=3000 comm=perl
+	log "% insmod klpx_test_target.ko (held 3 s at ftrace_module_enable)"
+	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
+		syscall(313, fileno($f), "", 0) == 0 or die "finit_module: $!\n"' \
+		"$M/klpx_test_target.ko" &
+	ins=$!
+	on_cleanup "wait $ins 2>/dev/null; $RMMOD klpx_test_target 2>/dev/null; true"
+	loop_until "grep -qx coming /sys/module/klpx_test_target/initstate 2>/dev/null" 10 ||
+		fail "klpx_test_target is not COMING"
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	wait $ins || fail "insmod of the target failed"
+	wait_transition klpx_test_patch1
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/klpx_test_target/patched)" "target object"
+	assert_eq patch1 "$(answer)" "answer of the target loaded while patch1 was enabled"
+	assert_contains "$(dmesg_since_mark)" "klpx: applying patch 'klpx_test_patch1' to loading module 'klpx_test_target'"
+	disable_lp klpx_test_patch1
+	unload_mod klpx_test_target
+}
+run_case "a patch enabled while its target module is COMING patches it once ftrace enabled it" case_enable_while_coming
