@@ -193,14 +193,15 @@ sh_reader()
 # now on (but for the first two, maybe read before) are V
 settle()
 {
-	local v=$1 log n bad
+	local v=$1 log bad cond=true
 	declare -A start
-	for log in "${RUNNING[@]}"; do start[$log]=$(lines "$log"); done
 	for log in "${RUNNING[@]}"; do
-		n=${start[$log]}
-		loop_until "[ \$(lines $log) -ge $((n + 6)) ]" 30 ||
-			fail "reader ${log##*/} stalled at $(lines "$log") lines after the transition to $v"
-		bad=$(tail -n "+$((n + 3))" "$log" | awk -v v="$v" '$1 != v' | head -n 3)
+		start[$log]=$(lines "$log")
+		cond="$cond && [ \$(lines $log) -ge $((start[$log] + 4)) ]"
+	done
+	loop_until "$cond" 30 || fail "a reader stalled after the transition to $v: $(wc -l "${RUNNING[@]}")"
+	for log in "${RUNNING[@]}"; do
+		bad=$(tail -n "+$((start[$log] + 3))" "$log" | awk -v v="$v" '$1 != v' | head -n 3)
 		[ -z "$bad" ] || { diag; fail "$CORE: ${log##*/} answered after the transition to $v completed:"$'\n'"$bad"; }
 	done
 }
@@ -209,23 +210,31 @@ settle()
 # them again
 held_check()
 {
-	local v=$1 k log n bad
+	local v=$1 k log bad cond=true
+	declare -A start
 	for k in "${HELD[@]}"; do
 		log=$L/$k
-		n=$(lines "$log")
+		start[$k]=$(lines "$log")
+		cond="$cond && [ \$(lines $log) -ge $((start[$k] + 3)) ]"
 		case $k in
 		stopped) kill -CONT "$SP" ;;
 		frozen) echo 0 >"$CG/cgroup.freeze" ;;
 		esac
-		loop_until "[ \$(lines $log) -ge $((n + 3)) ]" 30 ||
-			fail "the $k reader did not read again once released"
-		bad=$(tail -n "+$((n + 2))" "$log" | awk -v v="$v" '$1 != v' | head -n 3)
-		[ -z "$bad" ] || fail "$CORE: the $k reader, released after the transition to $v, answered:"$'\n'"$bad"
+	done
+	loop_until "$cond" 30 || fail "a held reader did not read again once released"
+	for k in "${HELD[@]}"; do
+		log=$L/$k
 		case $k in
-		stopped) kill -STOP "$SP"
-			 loop_until "grep -q '^State:.T' /proc/$SP/status" 10 || fail "reader not stopped again" ;;
-		frozen) echo 1 >"$CG/cgroup.freeze"
-			loop_until "grep -qx 'frozen 1' $CG/cgroup.events" 20 || fail "group not frozen again" ;;
+		stopped) kill -STOP "$SP" ;;
+		frozen) echo 1 >"$CG/cgroup.freeze" ;;
+		esac
+		bad=$(tail -n "+$((start[$k] + 2))" "$log" | awk -v v="$v" '$1 != v' | head -n 3)
+		[ -z "$bad" ] || fail "$CORE: the $k reader, released after the transition to $v, answered:"$'\n'"$bad"
+	done
+	for k in "${HELD[@]}"; do
+		case $k in
+		stopped) loop_until "grep -q '^State:.T' /proc/$SP/status" 10 || fail "reader not stopped again" ;;
+		frozen) loop_until "grep -qx 'frozen 1' $CG/cgroup.events" 20 || fail "group not frozen again" ;;
 		esac
 	done
 }
