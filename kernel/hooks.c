@@ -210,14 +210,18 @@ bool klpx_hooks_release_module(struct module *mod)
 
 static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
 {
-	const char *pname = klpx_patch_name(func->obj->patch);
 	int ret;
 
+	/*
+	 * Upstream's words (its selftests compare them); "failed to patch
+	 * object" and "failed to enable patch '<name>'" follow. -EBUSY: another
+	 * live patch or IPMODIFY user owns the function, or a BPF trampoline,
+	 * or ftrace is off (docs/patch-author.md).
+	 */
 	ret = register_ftrace_direct(ops->loc, klpx_slot_addr(ops->slot));
 	if (ret)
-		pr_err("patch '%s': cannot hook '%s' (%d)%s\n", pname,
-		       func->old_name, ret,
-		       ret == -EBUSY ? ": another live patch or IPMODIFY user owns it, a BPF trampoline, or ftrace is off (sysctl kernel.ftrace_enabled)" : "");
+		pr_err("failed to register ftrace handler for function '%s' (%d)\n",
+		       func->old_name, ret);
 	return ret;
 }
 

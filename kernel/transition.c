@@ -605,6 +605,8 @@ void klpx_transition_reverse(void)
 	pr_notice("'%s': reversing transition from %s to %s\n",
 		  klpx_patch_name(patch), klpx_universe_verb(from),
 		  klpx_universe_verb(to));
+	pr_notice("'%s': starting %s transition\n", klpx_patch_name(patch),
+		  klpx_universe_verb(to));
 	/*
 	 * The new target's ranges go out with the target in them before
 	 * klpx_target changes, and the old ones are gone (every switch point
