@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 900
+# vm-timeout: 1800
 #
 # The real-workload gauntlet (issue 13): transitions of a patch on a
 # function the workload calls (klpx_target_answer(), read through
@@ -166,13 +166,19 @@ on_teardown()
 	echo "$1" >>$GS/teardown
 }
 
-# gone PID...: wait (bounded) until these are reaped (the tasks of the
-# first case are not this shell's children: init reaps them)
+# gone PID...: teardown waits (once, bounded) until these are reaped (the
+# tasks of the first case are not this shell's children: init reaps them)
+GONE=()
 gone()
+{
+	GONE+=("$@")
+}
+
+all_gone()
 {
 	local p
 	for p in "$@"; do
-		loop_until "[ ! -e /proc/$p ]" 10 || echo "teardown: $p still there: $(grep '^State' /proc/$p/status)"
+		[ ! -e "/proc/$p" ] || return 1
 	done
 }
 
@@ -360,7 +366,8 @@ task_frozen()
 	mkdir "$CG" || fail "cannot create $CG"
 	reader "$L/frozen" & fp=$!
 	sleep 1000 & sp=$!
-	on_teardown "echo 0 > $CG/cgroup.freeze; echo 1 > $CG/cgroup.kill; kill $fp $sp; gone $fp $sp; rmdir $CG"
+	on_teardown "loop_until '[ ! -s $CG/cgroup.procs ]' 30; rmdir $CG"
+	on_teardown "echo 0 > $CG/cgroup.freeze; echo 1 > $CG/cgroup.kill; gone $fp $sp"
 	echo "$fp" >"$CG/cgroup.procs" || fail "cannot move $fp to $CG"
 	echo "$sp" >"$CG/cgroup.procs" || fail "cannot move $sp to $CG"
 	loop_until "[ \$(lines $L/frozen) -ge 2 ]" 20 || fail "frozen reader does not read"
@@ -552,7 +559,13 @@ case_teardown()
 	[ -f $GS/teardown ] || fail "nothing to tear down"
 	. $GS/state
 	while IFS= read -r line; do
+		log "teardown: $line"
 		eval "$line" 2>/dev/null || { echo "teardown: '$line' failed"; bad=1; }
+		if [ -n "${GONE[*]}" ]; then
+			loop_until "all_gone ${GONE[*]}" 30 ||
+				{ echo "teardown: not reaped: $(for p in "${GONE[@]}"; do grep -H '^State' "/proc/$p/status"; done 2>/dev/null)"; bad=1; }
+			GONE=()
+		fi
 	done < <(tac $GS/teardown)
 	[ -z "$bad" ] || fail "teardown failed"
 	for line in "${RUNNING[@]}" "${ORDERED[@]}"; do
