@@ -216,8 +216,9 @@ case_enable_while_coming()
 		"$M/klpx_test_target.ko" &
 	ins=$!
 	on_cleanup "wait $ins 2>/dev/null; $RMMOD klpx_test_target 2>/dev/null; true"
-	loop_until "grep -qx coming /sys/module/klpx_test_target/initstate 2>/dev/null" 10 ||
-		fail "klpx_test_target is not COMING"
+	# /sys/module/<name> comes later in the load; /proc/modules says Loading
+	loop_until "grep -q '^klpx_test_target .* Loading ' /proc/modules" 10 ||
+		fail "klpx_test_target is not COMING: $(grep klpx_test_target /proc/modules)"
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	wait $ins || fail "insmod of the target failed"
 	wait_transition klpx_test_patch1
