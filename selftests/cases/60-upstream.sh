@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 900
+# vm-timeout: 1500
 # The kernel's own livepatch selftests (Debian's linux-source-6.1:
 # tools/testing/selftests/livepatch/test-*.sh with the lib/livepatch/ test
 # modules), one TAP line per upstream case (each start_test), twice:
@@ -61,6 +61,12 @@ case_upstream()
 	KLPX_UP_MODROOT=$UP/$v/root bash "$UP/$v/tests/case-$n.sh" >"$out" 2>&1
 	rc=$?
 	cat "$out"
+	if [ "$rc" != 0 ]; then
+		# what upstream's die() cut short: the case's kernel log
+		echo "--- kernel log of the case (klpx:, livepatch:, test_klp lines):"
+		dmesg_since_mark | grep -e 'klpx:' -e 'livepatch:' -e 'test_klp' |
+			grep -v '\(tainting\|taints\) kernel' | tail -n 40
+	fi
 	[ "$rc" != 4 ] || fail "upstream $file skipped the case (a skip is not a pass)"
 	[ "$rc" = 0 ] || fail "upstream $file exited with status $rc"
 	grep -qxF "TEST: $name ... ok" "$out" ||
