@@ -67,3 +67,4 @@ static void __exit klpx_tp_exit(void)
 module_init(klpx_tp_init);
 module_exit(klpx_tp_exit);
 MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
