@@ -15,6 +15,8 @@
 # Built by selftests/upstream/prepare.sh (make) into build/upstream/.
 # KLPX_UP_VARIANTS="klpx" runs one variant only (default "builtin klpx"),
 # KLPX_UP_ONLY="NN ..." only those cases (numbers of cases.list).
+# Each case's whole output is kept in the VM's run directory
+# (~/.cache/klpx/runs/<time>/upstream/<variant>-NN.out).
 . "$(dirname "$0")/../lib/functions.sh"
 
 UP=$KLPX_ROOT/build/upstream
@@ -63,6 +65,11 @@ case_upstream()
 	KLPX_UP_MODROOT=$UP/$v/root bash "$UP/$v/tests/case-$n.sh" >"$out" 2>&1
 	rc=$?
 	cat "$out"
+	# the whole output, for the VM's run directory (TAP keeps the last lines)
+	if [ -n "${KLPX_RESULTS:-}" ] && [ -d "$KLPX_RESULTS" ] && [ -w "$KLPX_RESULTS" ]; then
+		mkdir -p "$KLPX_RESULTS/upstream"
+		cp "$out" "$KLPX_RESULTS/upstream/$v-$n.out"
+	fi
 	if [ "$rc" != 0 ] && ! grep -q '^+++ result' "$out"; then
 		# what upstream's die() cut short: the case's kernel log
 		echo "--- kernel log of the case (klpx:, livepatch:, test_klp lines):"
