@@ -311,7 +311,7 @@ void klpx_replace_complete(struct klpx_patch *patch)
 		klpx_unpatch_objects(old);
 		old->enabled = false;
 		trace_klp_patch_replaced(patch, old);
-		pr_notice("patch '%s': replaced patch '%s'\n",
+		pr_debug("'%s': replaced patch '%s'\n",
 			  klpx_patch_name(patch), klpx_patch_name(old));
 		list_move_tail(&old->list, &klpx_replaced);
 		klpx_free_patch_async(old);
@@ -333,6 +333,11 @@ int klpx_patch_prepare_object(struct klpx_object *obj)
 		ret = klpx_lookup_func(obj, func);
 		if (ret)
 			return ret;
+		if (!klpx_ftrace_location((unsigned long)func->old_func)) {
+			pr_err("patch '%s': old_name '%s' cannot be traced by ftrace (notrace)\n",
+			       klpx_patch_name(obj->patch), func->old_name);
+			return -EINVAL;
+		}
 		func->new_size = 0;
 		if (func->nop)
 			continue;
@@ -430,11 +435,34 @@ void klpx_free_patch_async(struct klpx_patch *patch)
 	queue_work(klpx_free_wq, &patch->free_work);
 }
 
+/*
+ * The enable failed after its transition was initialised: every object
+ * is unpatched and the post_unpatch callbacks of those whose pre_patch
+ * ran are called, as if an unpatching transition had completed.
+ */
+static void klpx_enable_cancel(struct klpx_patch *patch)
+{
+	const char *pname = klpx_patch_name(patch);
+	struct klpx_object *obj;
+
+	pr_warn("failed to enable patch '%s'\n", pname);
+	pr_debug("'%s': canceling patching transition, going to unpatch\n",
+		 pname);
+	klpx_unpatch_objects(patch);
+	pr_debug("'%s': completing unpatching transition\n", pname);
+	klpx_for_each_object(patch, obj)
+		if (klpx_object_loaded(obj))
+			klpx_post_unpatch_callback(obj);
+	pr_notice("'%s': unpatching complete\n", pname);
+	klpx_transition_cancel();
+}
+
 static int __klpx_enable_patch(struct klpx_patch *patch)
 {
 	struct klpx_object *obj;
 	int ret;
 
+	pr_notice("enabling patch '%s'\n", klpx_patch_name(patch));
 	ret = klpx_transition_init(patch, KLPX_PATCHED);
 	if (ret)
 		return ret;
@@ -444,30 +472,27 @@ static int __klpx_enable_patch(struct klpx_patch *patch)
 			continue;
 		ret = klpx_pre_patch_callback(obj);
 		if (ret) {
-			pr_warn("patch '%s': pre_patch of '%s' failed (%d)\n",
-				klpx_patch_name(patch), klpx_object_name(obj),
-				ret);
+			pr_warn("pre-patch callback failed for object '%s'\n",
+				klpx_object_name(obj));
 			goto err;
 		}
 		ret = klpx_patch_object(obj);
-		if (ret)
+		if (ret) {
+			pr_warn("failed to patch object '%s'\n",
+				klpx_object_name(obj));
 			goto err;
+		}
 	}
 
 	pr_notice_once("tainting kernel with TAINT_LIVEPATCH\n");
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
-	pr_notice("enabling patch '%s'\n", klpx_patch_name(patch));
 	patch->enabled = true;
 	list_add_tail(&patch->list, &klpx_patches);
 	trace_klp_patch_enable(patch);
 	klpx_transition_start();
 	return 0;
 err:
-	klpx_unpatch_objects(patch);
-	klpx_for_each_object(patch, obj)
-		if (klpx_object_loaded(obj))
-			klpx_post_unpatch_callback(obj);
-	klpx_transition_cancel();
+	klpx_enable_cancel(patch);
 	return ret;
 }
 
@@ -557,7 +582,6 @@ int klpx_disable_patch(struct klpx_patch *patch)
 	klpx_for_each_object(patch, obj)
 		if (obj->patched)
 			klpx_pre_unpatch_callback(obj);
-	pr_notice("disabling patch '%s'\n", klpx_patch_name(patch));
 	patch->enabled = false;
 	trace_klp_patch_disable(patch);
 	klpx_transition_start();

@@ -297,11 +297,9 @@ int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp)
 		goto out;
 	}
 
-	if (!loc) {
-		pr_err("patch '%s': old_name '%s' cannot be traced by ftrace (notrace)\n",
-		       pname, func->old_name);
+	/* klpx_patch_prepare_object() refused a function without one */
+	if (WARN_ON(!loc))
 		return -EINVAL;
-	}
 	if (klpx_hook_releasing(addr))
 		klpx_hooks_wait_released();
 	ret = klpx_anchor_get(func);

@@ -49,10 +49,11 @@ static void klpx_object_going(struct klpx_object *obj)
 	struct klpx_patch *patch = obj->patch;
 
 	if (obj->patched) {
+		/* a transition's own callbacks run when it completes */
+		if (patch != klpx_transition_patch)
+			klpx_pre_unpatch_callback(obj);
 		pr_notice("reverting patch '%s' on unloading module '%s'\n",
 			  klpx_patch_name(patch), obj->name);
-		if (patch->enabled)
-			klpx_pre_unpatch_callback(obj);
 		klpx_unpatch_object(obj);
 		klpx_post_unpatch_callback(obj);
 		if (patch == klpx_transition_patch)
@@ -75,8 +76,8 @@ static int klpx_object_coming(struct klpx_object *obj, struct module *mod)
 		  klpx_patch_name(patch), obj->name);
 	ret = klpx_pre_patch_callback(obj);
 	if (ret) {
-		pr_warn("patch '%s': pre_patch of '%s' refused the module (%d)\n",
-			klpx_patch_name(patch), obj->name, ret);
+		pr_warn("pre-patch callback failed for object '%s'\n",
+			obj->name);
 		goto err;
 	}
 	/* the module never ran: in transition, its funcs are too */
@@ -84,6 +85,8 @@ static int klpx_object_coming(struct klpx_object *obj, struct module *mod)
 		WRITE_ONCE(func->transition, patch == klpx_transition_patch);
 	ret = klpx_patch_object(obj);
 	if (ret) {
+		pr_warn("failed to apply patch '%s' to module '%s' (%d)\n",
+			klpx_patch_name(patch), obj->name, ret);
 		klpx_post_unpatch_callback(obj);
 		goto err;
 	}
@@ -93,6 +96,8 @@ static int klpx_object_coming(struct klpx_object *obj, struct module *mod)
 		klpx_post_patch_callback(obj);
 	return 0;
 err:
+	pr_warn("patch '%s' failed for module '%s', refusing to load module '%s'\n",
+		klpx_patch_name(patch), obj->name, obj->name);
 	obj->mod = NULL;
 	return ret;
 }

@@ -336,8 +336,7 @@ static void klpx_send_signals(void)
 	enum klpx_universe to = klpx_target;
 	struct task_struct *g, *t;
 
-	pr_notice("patch '%s': signaling remaining tasks\n",
-		  klpx_patch_name(klpx_transition_patch));
+	pr_notice("signaling remaining tasks\n");
 	read_lock(klpx_tasklist_lock);
 	for_each_process_thread(g, t) {
 		if (klpx_task_in_universe(t, to))
@@ -375,7 +374,7 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 	if (!m)
 		return -ENOMEM;
 
-	pr_debug("patch '%s': initializing %s transition\n",
+	pr_debug("'%s': initializing %s transition\n",
 		 klpx_patch_name(patch), klpx_universe_verb(target));
 	WRITE_ONCE(klpx_target, target);
 	klpx_transition_patch = patch;
@@ -500,7 +499,7 @@ void klpx_transition_start(void)
 	klpx_backoff_ms = 0;
 	klpx_signalled = false;
 	trace_klp_transition_start(patch, klpx_target, klpx_count_tasks());
-	pr_notice("patch '%s': starting %s transition\n",
+	pr_notice("'%s': starting %s transition\n",
 		  klpx_patch_name(patch), klpx_universe_verb(klpx_target));
 	klpx_probes_register();
 	klpx_kick(0);
@@ -516,7 +515,7 @@ static void klpx_transition_complete(bool forced)
 	enum klpx_universe target = klpx_target;
 	struct klpx_object *obj;
 
-	pr_debug("patch '%s': completing %s transition\n",
+	pr_debug("'%s': completing %s transition\n",
 		 klpx_patch_name(patch), klpx_universe_verb(target));
 	/* klpx_transition_clear() waits for the handlers of both */
 	if (target == KLPX_UNPATCHED)
@@ -537,7 +536,7 @@ static void klpx_transition_complete(bool forced)
 		else
 			klpx_post_unpatch_callback(obj);
 	}
-	pr_notice("patch '%s': %s complete%s\n", klpx_patch_name(patch),
+	pr_notice("'%s': %s complete%s\n", klpx_patch_name(patch),
 		  klpx_universe_verb(target), forced ? " (forced)" : "");
 	klpx_transition_patch = NULL;
 	if (target == KLPX_UNPATCHED)
@@ -590,8 +589,9 @@ void klpx_transition_reverse(void)
 	enum klpx_universe from = klpx_target, to = klpx_other_universe(from);
 
 	lockdep_assert_held(&klpx_mutex);
-	pr_notice("patch '%s': reversing transition from %s\n",
-		  klpx_patch_name(patch), klpx_universe_verb(from));
+	pr_notice("'%s': reversing transition from %s to %s\n",
+		  klpx_patch_name(patch), klpx_universe_verb(from),
+		  klpx_universe_verb(to));
 	/*
 	 * The new target's ranges go out with the target in them before
 	 * klpx_target changes, and the old ones are gone (every switch point

@@ -45,8 +45,9 @@ case_module_later()
 	load_mod "$M/klpx_test_target.ko"
 	assert_eq 1 "$(cat $p)" "patched after the target loads"
 	assert_eq patch1 "$(answer)" "answer of the loaded target"
-	assert_contains "$(dmesg_since_mark)" "patching coming module 'klpx_test_target'"
+	assert_contains "$(dmesg_since_mark)" "klpx: applying patch 'klpx_test_patch1' to loading module 'klpx_test_target'"
 	unload_mod klpx_test_target
+	assert_contains "$(dmesg_since_mark)" "klpx: reverting patch 'klpx_test_patch1' on unloading module 'klpx_test_target'"
 	assert_eq 0 "$(cat $p)" "patched after the target went"
 	load_mod "$M/klpx_test_target.ko"
 	assert_eq patch1 "$(answer)" "answer of the reloaded target"
