@@ -61,6 +61,10 @@ case_upstream()
 		"$RMMOD" klpx || fail "cannot unload klpx for the built-in reference"
 	fi
 	on_cleanup "up_leftovers $v"
+	# upstream's pop_config restores kernel/livepatch's dynamic debug, not
+	# the "module klpx +p" the mapping turned on: later files want it off
+	[ "$v" != klpx ] ||
+		on_cleanup "echo 'module klpx -p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null; true"
 	out=$KLPX_CASE_DIR/upstream.out
 	KLPX_UP_MODROOT=$UP/$v/root bash "$UP/$v/tests/case-$n.sh" >"$out" 2>&1
 	rc=$?
