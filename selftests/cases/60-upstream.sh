@@ -8,7 +8,8 @@
 #                     built-in livepatch, klpx not loaded
 #   upstream/klpx     the modules built with <klpx/compat.h>, the scripts
 #                     mapped to klpx (docs/patch-author.md, "Upstream's
-#                     selftests through compat.h")
+#                     selftests through compat.h"), klpx loaded with
+#                     signal_delay_ms=15000 (upstream's SIGNALS_TIMEOUT)
 # A case passes only if its script exits 0 having printed upstream's
 # "TEST: <name> ... ok", which check_result prints after the kernel log
 # matched the expected transcript.  Upstream's skip (exit 4) is a failure.
@@ -55,7 +56,15 @@ case_upstream()
 	local v=$1 n=$2 file=$3 name=$4 out rc
 	require_cmd modprobe modinfo depmod sysctl comm diff
 	if [ "$v" = klpx ]; then
-		mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
+		# upstream sends fake signals after SIGNALS_TIMEOUT (15 s),
+		# klpx after signal_delay_ms (default 2 s): a mapping
+		if mod_loaded klpx; then
+			on_cleanup "echo $(cat /sys/module/klpx/parameters/signal_delay_ms) >/sys/module/klpx/parameters/signal_delay_ms"
+			echo 15000 >/sys/module/klpx/parameters/signal_delay_ms ||
+				fail "cannot set klpx's signal_delay_ms"
+		else
+			"$INSMOD" "$KLPX_MOD" signal_delay_ms=15000 || fail "insmod klpx failed"
+		fi
 	elif mod_loaded klpx; then
 		# the reference runs without klpx (its hooks hold ftrace)
 		"$RMMOD" klpx || fail "cannot unload klpx for the built-in reference"
