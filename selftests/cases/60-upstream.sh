@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 1500
+# vm-timeout: 2500
 # The kernel's own livepatch selftests (Debian's linux-source-6.1:
 # tools/testing/selftests/livepatch/test-*.sh with the lib/livepatch/ test
 # modules), one TAP line per upstream case (each start_test), twice:
