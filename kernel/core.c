@@ -462,8 +462,10 @@ static int __klpx_enable_patch(struct klpx_patch *patch)
 
 	pr_notice("enabling patch '%s'\n", klpx_patch_name(patch));
 	ret = klpx_transition_init(patch, KLPX_PATCHED);
-	if (ret)
+	if (ret) {
+		pr_warn("failed to enable patch '%s'\n", klpx_patch_name(patch));
 		return ret;
+	}
 
 	klpx_for_each_object(patch, obj) {
 		if (!klpx_object_loaded(obj))

@@ -14,16 +14,14 @@ DELAY=/sys/module/klpx/parameters/signal_delay_ms
 answer() { cat /proc/klpx_target/answer; }
 klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 
-# zombie_of PPID: the pid of a zombie child of PPID
+# zombie_of PPID: the pid of a zombie child of PPID (one awk for all tasks:
+# an exec per task takes seconds under TCG)
 zombie_of()
 {
-	local s
-	for s in /proc/[0-9]*/status; do
-		awk -v pp="$1" '/^State:/ { z = ($2 == "Z") } /^PPid:/ { p = ($2 == pp) }
-			END { exit !(z && p) }' "$s" 2>/dev/null &&
-			{ s=${s#/proc/}; echo "${s%/status}"; return 0; }
-	done
-	return 1
+	awk -v pp="$1" 'FNR == 1 { z = 0 }
+		/^State:/ { z = ($2 == "Z") }
+		/^PPid:/ && z && $2 == pp { split(FILENAME, f, "/"); print f[3]; found = 1; exit }
+		END { exit !found }' /proc/[0-9]*/status 2>/dev/null
 }
 
 # Steps: a zombie whose parent never reaps it (sh forks "sleep 0", then
@@ -199,7 +197,7 @@ case_park_churn()
 }
 run_case "a parked hook is released after 2 s even while other patches come and go" case_park_churn
 
-# Steps: klpx_test_target's load is held for 3 s at ftrace_module_enable()
+# Steps: klpx_test_target's load is held for 5 s at ftrace_module_enable()
 # (the module is COMING, its ftrace call sites not yet enabled); patch1 is
 # enabled meanwhile; the load finishes.
 # Expect: the target gets patched by klpx's COMING notifier after ftrace
@@ -211,8 +209,8 @@ case_enable_while_coming()
 	local ins
 	klpx_up
 	# only this load is held: it runs as perl, every other insmod as kmod
-	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=3000 comm=perl
-	log "% insmod klpx_test_target.ko (held 3 s at ftrace_module_enable)"
+	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=5000 comm=perl
+	log "% insmod klpx_test_target.ko (held 5 s at ftrace_module_enable)"
 	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $p = "";
 		syscall(313, fileno($f), $p, 0) == 0 or die "finit_module: $!\n"' \
 		"$M/klpx_test_target.ko" &
