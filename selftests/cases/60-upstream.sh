@@ -53,7 +53,7 @@ up_leftovers()
 # case_upstream VARIANT NN FILE NAME
 case_upstream()
 {
-	local v=$1 n=$2 file=$3 name=$4 out rc
+	local v=$1 n=$2 file=$3 name=$4 out rc m
 	require_cmd modprobe modinfo depmod sysctl comm diff
 	if [ "$v" = klpx ]; then
 		# upstream sends fake signals after SIGNALS_TIMEOUT (15 s),
@@ -93,6 +93,9 @@ case_upstream()
 	[ "$rc" = 0 ] || fail "upstream $file exited with status $rc"
 	grep -qxF "TEST: $name ... ok" "$out" ||
 		fail "no 'TEST: $name ... ok' line: the transcript was not compared"
+	for m in $LP_MODS $OTHER_MODS; do
+		! mod_loaded "$m" || fail "the case passed but left module $m loaded"
+	done
 }
 
 # case_not_built: prepare.sh's output is missing
