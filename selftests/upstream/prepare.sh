@@ -154,6 +154,15 @@ map_script()
 		modprobe() { command modprobe -d "$KLPX_UP_MODROOT" "$@"; }
 		modinfo() { command modinfo -b "$KLPX_UP_MODROOT" "$@"; }
 		EOF
+		# klpx names the state, version and patch a states refusal is
+		# about; upstream says one sentence
+		if [ "$v" = klpx ]; then
+			cat <<-'EOF'
+			dmesg() {
+				command dmesg "$@" | sed "s/^\(\[[ 0-9.]*\] \)\{0,1\}klpx: patch '\([^']*\)': states: .* not kept (.*)\$/\1klpx: Livepatch patch (\2) is not compatible with the already installed livepatches./"
+			}
+			EOF
+		fi
 	fi
 }
 
