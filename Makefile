@@ -2,7 +2,8 @@
 #
 # klpx: build entry points.
 #
-#   make              klpx.ko, test modules, BPF objects, tools
+#   make              klpx.ko, test modules, BPF objects, tools, the kernel's
+#                     own livepatch selftests (build/upstream, from linux-source-6.1)
 #   make check        install deps, build, boot the VM, run every selftest
 #   make check-bench  prove the bench catches a failing case and a WARN
 #   make bench        klpx against the built-in livepatch in one VM boot
@@ -54,10 +55,16 @@ MODULE_DIRS := $(patsubst %/Kbuild,%,$(wildcard kernel/Kbuild selftests/modules/
 SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile selftests/perf/Makefile \
 	selftests/progs/Makefile))
 
-.PHONY: all modules subdirs btf deps check check-bench bench demo vm vm-run \
+.PHONY: all modules subdirs upstream btf deps check check-bench bench demo vm vm-run \
 	meta-modules clean help
 
-all: modules subdirs
+all: modules subdirs upstream
+
+# The kernel's livepatch selftests and test modules, extracted from Debian's
+# linux-source-6.1 and built twice: against klpx (through compat.h) and
+# against the built-in livepatch (selftests/cases/60-upstream.sh).
+upstream: modules
+	$(Q)KDIR=$(KDIR) KVER=$(KVER) selftests/upstream/prepare.sh $(if $(filter 1,$(V)),,>/dev/null)
 
 modules:
 	$(Q)[ -f "$(KDIR)/Makefile" ] || \
@@ -130,4 +137,4 @@ clean:
 	$(Q)rm -rf build
 
 help:
-	@sed -n '3,19s/^# \{0,1\}//p' Makefile
+	@sed -n '3,20s/^# \{0,1\}//p' Makefile

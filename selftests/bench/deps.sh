@@ -24,7 +24,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 PKGS=(gcc make dwarves qemu-system-x86 busybox-static clang llvm libbpf-dev
       bpftool bpftrace libelf-dev zlib1g-dev kmod cpio xz-utils pkg-config
-      binutils jq)
+      binutils jq linux-source-6.1)
 
 apt_updated=
 apt_update_once()

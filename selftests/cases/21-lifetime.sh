@@ -197,7 +197,7 @@ case_park_churn()
 }
 run_case "a parked hook is released after 2 s even while other patches come and go" case_park_churn
 
-# Steps: klpx_test_target's load is held for 5 s at ftrace_module_enable()
+# Steps: klpx_test_target's load is held for 10 s at ftrace_module_enable()
 # (the module is COMING, its ftrace call sites not yet enabled); patch1 is
 # enabled meanwhile; the load finishes.
 # Expect: the target gets patched by klpx's COMING notifier after ftrace
@@ -209,15 +209,16 @@ case_enable_while_coming()
 	local ins
 	klpx_up
 	# only this load is held: it runs as perl, every other insmod as kmod
-	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=5000 comm=perl
-	log "% insmod klpx_test_target.ko (held 5 s at ftrace_module_enable)"
+	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=10000 comm=perl
+	log "% insmod klpx_test_target.ko (held 10 s at ftrace_module_enable)"
 	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $p = "";
 		syscall(313, fileno($f), $p, 0) == 0 or die "finit_module: $!\n"' \
 		"$M/klpx_test_target.ko" &
 	ins=$!
 	on_cleanup "wait $ins 2>/dev/null; $RMMOD klpx_test_target 2>/dev/null; true"
-	loop_until "grep -qx coming /sys/module/klpx_test_target/initstate 2>/dev/null" 10 ||
-		fail "klpx_test_target is not COMING"
+	# /sys/module/<name> comes later in the load; /proc/modules says Loading
+	loop_until "grep -q '^klpx_test_target .* Loading ' /proc/modules" 10 ||
+		fail "klpx_test_target is not COMING: $(grep klpx_test_target /proc/modules)"
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	wait $ins || fail "insmod of the target failed"
 	wait_transition klpx_test_patch1
