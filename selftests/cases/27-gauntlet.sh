@@ -574,6 +574,7 @@ case_teardown()
 	rm -rf $GS
 }
 
+# Steps: rmmod klpx.  Expect: it unloads (nothing of the gauntlet holds it).
 case_unload()
 {
 	unload_mod klpx
