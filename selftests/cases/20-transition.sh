@@ -5,22 +5,7 @@
 
 M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
-TASKS=/sys/kernel/debug/klpx/tasks
-DELAY=/sys/module/klpx/parameters/signal_delay_ms
-answer() { cat /proc/klpx_target/answer; }
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
-
-# block_in_target: a task sleeps in klpx_target_wait(); prints its pid
-block_in_target()
-{
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	local pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack 2>/dev/null || grep -q 'wait' /proc/$pid/wchan 2>/dev/null" 10 ||
-		fail "the blocker did not go to sleep"
-	sleep 0.5
-	echo "$pid"
-}
+TASKS=$KLPX_TASKS
 
 # trace_on [EVENT...]: record these klp events (default: all of them)
 trace_on()
@@ -43,12 +28,12 @@ case_blocked()
 {
 	local pid line
 	klpx_up
-	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	no_signals
 	load_mod "$M/klpx_test_target.ko"
-	pid=$(block_in_target)
+	block_in_target; pid=$BLOCKER
 	trace_on
 	load_lp_nowait "$M/klpx_test_patch1.ko"
-	sleep 2
+	wait_blocked "$pid"
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
 	line=$(grep -P "^$pid\t" $TASKS)
 	assert_contains "$line" "unpatched	function on stack	klpx_target_wait" "state file line of the blocker"
@@ -73,9 +58,9 @@ case_fake_signal()
 {
 	local pid
 	klpx_up
-	echo 300 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	set_param signal_delay_ms 300
 	load_mod "$M/klpx_test_target.ko"
-	pid=$(block_in_target)
+	block_in_target; pid=$BLOCKER
 	trace_on
 	load_lp "$M/klpx_test_patch1.ko"
 	assert_contains "$(cat $T/trace)" "klp_task_signal: pid=$pid comm=sh kind=signal"
@@ -91,7 +76,7 @@ case_kthread_wake()
 {
 	local kt
 	klpx_up
-	echo 300 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	set_param signal_delay_ms 300
 	load_mod "$M/klpx_test_target.ko" kthread=1
 	loop_until "pgrep -x klpx_target_kt >/dev/null" 10 || fail "no klpx_target_kt"
 	kt=$(pgrep -x klpx_target_kt)
@@ -113,12 +98,12 @@ case_fork_storm()
 {
 	local out forks
 	klpx_up
-	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	no_signals
 	load_mod "$M/klpx_test_target.ko"
-	block_in_target >/dev/null
+	block_in_target
 	trace_on klp_task_switch
 	load_lp_nowait "$M/klpx_test_patch1.ko"
-	sleep 1
+	wait_blocked "$BLOCKER"
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
 	cat /proc/klpx_target/answer >/dev/null	# this shell passes syscall exit
 	out=$(for i in $(seq 100); do cat /proc/klpx_target/answer; done | sort | uniq -c)
@@ -140,12 +125,12 @@ run_case "a fork storm during a transition: children inherit, exited tasks leave
 case_reverse()
 {
 	klpx_up
-	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	no_signals
 	load_mod "$M/klpx_test_target.ko" uninterruptible=1
-	block_in_target >/dev/null
+	block_in_target
 	trace_on
 	load_lp_nowait "$M/klpx_test_patch1.ko"
-	sleep 1
+	wait_blocked "$BLOCKER"
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
 	log "% echo 0 > enabled (reverse)"
 	echo 0 > $KLPX_SYSFS/klpx_test_patch1/enabled || fail "reverse refused"
@@ -180,6 +165,17 @@ case_load()
 }
 run_case "transitions complete under 128 callers, busy loops and 500 sleepers" case_load
 
+# hog_spins PID: PID runs sh, is runnable and has had user time (utime:
+# field 14 of /proc/PID/stat, the 12th after "pid (comm) ")
+hog_spins()
+{
+	local st f
+	read -r st <"/proc/$1/stat" || return 1
+	case $st in *"(sh) R "*) ;; *) return 1 ;; esac
+	read -r -a f <<<"${st#*) }"
+	[ "${f[11]:-0}" -gt 0 ]
+}
+
 # Steps: one busy user loop (fewer hogs than CPUs: nothing preempts it),
 # a patch enabled. Expect: the hog never sleeps nor makes a syscall, so it
 # is moved by the IPI switch point.
@@ -192,7 +188,8 @@ case_hog()
 	taskset -cp 0 $$ >/dev/null
 	taskset -c 1 sh -c 'while :; do :; done' & hog=$!
 	on_cleanup "kill $hog 2>/dev/null; wait $hog 2>/dev/null"
-	sleep 2
+	# spinning: exec'd to sh, runnable, and it has run in user mode
+	loop_until "hog_spins $hog" 20 || fail "the hog does not spin: $(cat /proc/$hog/stat)"
 	# a kernel thread that preempts the hog moves it at sched_switch
 	# instead, which is right too: try up to 3 times for an IPI
 	for try in 1 2 3; do
@@ -228,6 +225,7 @@ case_cycles()
 }
 run_case "20 enable/disable cycles complete and leave no state" case_cycles
 
+# Steps: rmmod klpx.  Expect: it unloads (no patch or state left behind).
 case_core_unload()
 {
 	unload_mod klpx

@@ -6,7 +6,6 @@
 
 M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
-answer() { cat /proc/klpx_target/answer; }
 
 # Steps: an uninterruptible sleeper in klpx_target_wait() blocks patch1;
 # echo 1 > force. Expect: the transition completes at once (forced), new
@@ -14,18 +13,14 @@ answer() { cat /proc/klpx_target/answer; }
 case_force()
 {
 	local pid out
-	mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	klpx_up
+	no_signals
 	load_mod "$M/klpx_test_target.ko" uninterruptible=1
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	block_in_target; pid=$BLOCKER
 	echo > $T/trace; echo 1 > $T/events/klp/enable
 	on_cleanup "echo 0 > $T/events/klp/enable"
 	load_lp_nowait "$M/klpx_test_patch1.ko"
-	sleep 1
+	wait_blocked "$pid"
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
 	log "% echo 1 > force"
 	echo 1 > $KLPX_SYSFS/klpx_test_patch1/force || fail "force refused"

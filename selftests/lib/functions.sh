@@ -315,6 +315,88 @@ _case_cleanup()
 	exit "$rc"
 }
 
+# --- klpx and its test modules ----------------------------------------------
+
+KLPX_TASKS=/sys/kernel/debug/klpx/tasks	# per-task state of a transition
+
+# klpx_up: load klpx.ko unless it is loaded.  It stays loaded across the
+# cases of a file (a case's cleanup unloads only what it loaded itself);
+# each file's last case unloads it.
+klpx_up()
+{
+	mod_loaded klpx && return 0
+	log "% insmod ${KLPX_MOD#"$KLPX_ROOT"/} (kept across cases)"
+	"$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
+}
+
+# set_param NAME VALUE: set klpx's module parameter NAME to VALUE for the
+# rest of the case; the case's cleanup puts back the value it had.
+set_param()
+{
+	local f=/sys/module/klpx/parameters/$1 old
+	old=$(cat "$f" 2>/dev/null) || fail "klpx has no parameter $1 (is it loaded?)"
+	log "% echo $2 > $f (was $old)"
+	echo "$2" >"$f" || fail "cannot set $1 to $2"
+	on_cleanup "echo $old > $f"
+}
+
+# no_signals: no fake signals or wakeups for the rest of the case (a
+# blocked task stays blocked): signal_delay_ms far beyond any case.
+no_signals()
+{
+	set_param signal_delay_ms 600000
+}
+
+# answer: what klpx_test_target's patched function answers a new task.
+answer()
+{
+	cat /proc/klpx_target/answer
+}
+
+# sleeps_in PID FUNC: PID is asleep (S or D) with FUNC on its stack.
+sleeps_in()
+{
+	local st
+	grep -q "$2" "/proc/$1/stack" 2>/dev/null || return 1
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	case ${st%% *} in S|D) return 0 ;; esac
+	return 1
+}
+
+# spawn_sleeper FUNC 'COMMAND' ['RELEASE']: run COMMAND with sh in the
+# background and wait (10 s) until that task sleeps in kernel function
+# FUNC; SLEEPER is its pid.  The case's cleanup runs RELEASE (if given),
+# then reaps the task.  Call it in the case's shell, not in $(...): the
+# task must be a child of the case.
+spawn_sleeper()
+{
+	local func=$1 cmd=$2 release=${3:-}
+	sh -c "$cmd" >/dev/null 2>&1 &
+	SLEEPER=$!
+	on_cleanup "${release:+$release 2>/dev/null; }wait $SLEEPER 2>/dev/null; true"
+	loop_until "sleeps_in $SLEEPER $func" 10 ||
+		fail "task $SLEEPER ($cmd) did not go to sleep in $func"
+}
+
+# block_in_target: a task (comm sh) sleeps in klpx_test_target's
+# klpx_target_wait() until /proc/klpx_target/release is written (the
+# cleanup writes it too); BLOCKER is its pid.
+block_in_target()
+{
+	spawn_sleeper klpx_target_wait 'echo 1 > /proc/klpx_target/block' \
+		'echo 1 > /proc/klpx_target/release'
+	BLOCKER=$SLEEPER
+}
+
+# wait_blocked PID [FUNC]: wait (20 s) until klpx's tasks file shows PID
+# held back by FUNC (default klpx_target_wait) on its stack: a transition
+# runs and its walk has checked that task.
+wait_blocked()
+{
+	loop_until "grep -qP '^$1\t[^\t]*\t[^\t]*\tfunction on stack\t${2:-klpx_target_wait}' $KLPX_TASKS 2>/dev/null" 20 ||
+		fail "the tasks file does not show $1 blocked by ${2:-klpx_target_wait}: $(grep -P "^$1\t" $KLPX_TASKS 2>/dev/null || head -n 1 $KLPX_TASKS 2>/dev/null)"
+}
+
 # --- cases ----------------------------------------------------------------
 
 _tap_next()
