@@ -3,7 +3,8 @@
 # klpx: build entry points.
 #
 #   make              klpx.ko, test modules, BPF objects, tools
-#   make check        install deps, build, boot the VM, run every selftest
+#   make check        install deps, build, run every selftest case file in its
+#                     own VM, J=N at a time (default nproc), one TAP stream
 #   make check-bench  prove the bench catches a failing case and a WARN
 #   make bench        klpx against the built-in livepatch in one VM boot
 #                     (docs/performance.md; BENCH_ROUNDS, BENCH_SIZES, ...)
@@ -15,7 +16,8 @@
 #
 # KDIR=dir builds against another kernel (default: the reference kernel's
 # headers, from selftests/bench/env.sh), e.g. KDIR=/lib/modules/$(uname -r)/build.
-# V=1 shows the commands.  KLPX_CASES="selftests/cases/1*.sh" runs a subset.
+# V=1 shows the commands.  KLPX_CASES="selftests/cases/1*.sh" runs a subset;
+# J=N (or KLPX_JOBS=N) sets how many VMs make check runs at a time.
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -90,7 +92,7 @@ deps:
 # has installed the headers.
 check: deps
 	$(Q)$(MAKE) all
-	$(Q)$(BENCH)/vm.sh --tap -- selftests/run.sh
+	$(Q)$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh
 
 meta-modules:
 	$(Q)$(call KBUILD,selftests/meta/warn,modules)
@@ -129,4 +131,4 @@ clean:
 	$(Q)rm -rf build
 
 help:
-	@sed -n '3,19s/^# \{0,1\}//p' Makefile
+	@sed -n '3,21s/^# \{0,1\}//p' Makefile

@@ -55,6 +55,7 @@ if [ ${#files[@]} = 0 ]; then
 fi
 
 for f in "${files[@]}"; do
+	echo "klpx-test: file $f" >/dev/kmsg
 	before=$(cat "$KLPX_TAP_DIR/n")
 	bash "$f" </dev/null
 	rc=$?

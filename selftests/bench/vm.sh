@@ -118,7 +118,7 @@ runs="$KLPX_CACHE/runs"
 if [ -n "${KLPX_RUN_DIR:-}" ]; then
 	run=$KLPX_RUN_DIR
 	mkdir -p "$run"
-	rm -f "$run"/{status,init-status,dmesg,output,serial.log}
+	rm -f "$run"/{status,init-status,dmesg,output,serial.log,summary,qemu.rc,qemu.pid}
 else
 	mkdir -p "$runs"
 	run=$(mktemp -d "$runs/$(date +%Y%m%d-%H%M%S).XXXX")
@@ -172,7 +172,8 @@ qemu=(qemu-system-x86_64
 	-virtfs "local,path=/,mount_tag=klpxroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$run,mount_tag=klpxresults,security_model=none,multidevs=remap"
 	-device virtio-rng-pci
-	-nic none)
+	-nic none
+	-pidfile "$run/qemu.pid")
 
 if [ -n "$shell" ]; then
 	msg "interactive VM: Ctrl-A X quits; run dir $run"
@@ -224,8 +225,28 @@ tail_serial()
 	tail -n "${1:-40}" "$run/serial.log" 2>/dev/null | sed 's/^/#   /'
 }
 
+# where_in_guest: "in FILE, during case N 'DESC'" from the marks run.sh and
+# run_case write into the kernel log (the console: serial.log)
+where_in_guest()
+{
+	awk '
+		/klpx-test: file / { sub(/.*klpx-test: file /, ""); file = $0; c = "" }
+		/klpx-test: ==== case [0-9]+: / { sub(/.*klpx-test: ==== case /, ""); c = $0 }
+		/klpx-test: ---- case [0-9]+ done/ { c = "" }
+		END {
+			s = ""
+			if (file != "") s = "in " file
+			if (c != "") {
+				n = c; sub(/:.*/, "", n); d = c; sub(/^[0-9]+: /, "", d)
+				s = s (s != "" ? ", " : "") "during case " n " of the VM: " d
+			} else if (file != "") s = s ", between cases"
+			print s
+		}' "$run/serial.log" 2>/dev/null
+}
+
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	problem "VM timed out after ${timeout_s}s (KLPX_VM_TIMEOUT); killed it"
+	where=$(where_in_guest)
+	problem "VM timed out after ${timeout_s}s (KLPX_VM_TIMEOUT)${where:+ $where}; killed it"
 	tail_serial 40
 elif [ "$qrc" != 0 ]; then
 	problem "QEMU exited with status $qrc: $(head -c 500 "$run/qemu.err" 2>/dev/null)"
