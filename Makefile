@@ -5,7 +5,8 @@
 #   make              klpx.ko, test modules, BPF objects, tools
 #   make check        install deps, build, run every selftest case file in its
 #                     own VM, J=N at a time (default nproc), one TAP stream
-#   make check-bench  prove the bench catches a failing case and a WARN
+#   make check-bench  prove the bench catches a failing case, a WARN, a panic
+#                     and a hang, also among parallel VMs
 #   make bench        klpx against the built-in livepatch in one VM boot
 #                     (docs/performance.md; BENCH_ROUNDS, BENCH_SIZES, ...)
 #   make demo         install deps, build, boot, load klpx and the sample patch
@@ -131,4 +132,4 @@ clean:
 	$(Q)rm -rf build
 
 help:
-	@sed -n '3,21s/^# \{0,1\}//p' Makefile
+	@sed -n '3,22s/^# \{0,1\}//p' Makefile

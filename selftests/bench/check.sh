@@ -172,7 +172,7 @@ report()
 		elif [ "$line" = "TAP version 13" ] || [[ $line =~ ^1\.\.[0-9]+$ ]]; then
 			:
 		else
-			[[ $line =~ ^#\ bench:\ FAIL:\ (.*)$ ]] && problems+=("${BASH_REMATCH[1]}")
+			[[ $line =~ ^#\ bench:\ FAIL:\ (.*)$ ]] && problems+=("${BASH_REMATCH[1]%:}")
 			printf '%s\n' "$line"
 		fi
 	done <"$d/host.tap"
