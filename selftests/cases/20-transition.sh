@@ -146,16 +146,12 @@ run_case "writing 0 to enabled mid-transition reverses it and every task returns
 # Expect: both transitions complete.
 case_load()
 {
-	local i pids=()
 	klpx_up
 	load_mod "$M/klpx_test_target.ko"
 	# sleepers first: forking is slow once the CPUs are busy (TCG)
-	for i in $(seq 500); do sleep 1000 & pids+=($!); done
-	for i in $(seq 128); do
-		sh -c 'while :; do read a < /proc/klpx_target/answer; done' & pids+=($!)
-	done
-	for i in 1 2; do sh -c 'while :; do :; done' & pids+=($!); done
-	on_cleanup "kill ${pids[*]} 2>/dev/null; wait 2>/dev/null"
+	spawn_sleepers 500
+	spawn_loops 128 'while :; do read a < /proc/klpx_target/answer; done'
+	spawn_loops 2 'while :; do :; done'
 	trace_on klp_transition_complete
 	load_lp "$M/klpx_test_patch1.ko"
 	assert_eq patch1 "$(answer)" "answer under load"

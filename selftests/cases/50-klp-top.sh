@@ -268,12 +268,11 @@ run_case "klp-top's raw_tp fallback counts the same calls" case_raw_tp
 # may be lost at this rate, and the counters add up
 case_many()
 {
-	local i pids=() total sw ev
+	local total sw ev
 	require_cmd jq
 	klpx_up
 	load_mod "$M/klpx_test_target.ko"
-	for i in $(seq 300); do sleep 1000 & pids+=($!); done
-	on_cleanup "kill ${pids[*]} 2>/dev/null; true"
+	spawn_sleepers 300
 	top_start -d 0.5
 	load_lp "$M/klpx_test_patch1.ko"
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.transition.completed' >/dev/null" 10 ||
