@@ -19,6 +19,11 @@ DEFINE_MUTEX(klpx_mutex);
 LIST_HEAD(klpx_patches);
 /* patches replaced by an atomic replace, until their free work is done */
 LIST_HEAD(klpx_replaced);
+/*
+ * Runs the free works: their last module_put() may let the patch module
+ * and then klpx go while the work returns, so klpx's exit drains it.
+ */
+struct workqueue_struct *klpx_free_wq;
 
 static bool klpx_patch_known(struct klpx_patch *patch)
 {
@@ -30,14 +35,52 @@ static bool klpx_patch_known(struct klpx_patch *patch)
 	return false;
 }
 
+static bool klpx_same_object(const struct klpx_object *a,
+			     const struct klpx_object *b)
+{
+	return (!a->name && !b->name) ||
+	       (a->name && b->name && !strcmp(a->name, b->name));
+}
+
+static bool klpx_has_callbacks(const struct klpx_object *obj)
+{
+	const struct klpx_callbacks *cb = &obj->callbacks;
+
+	return cb->pre_patch || cb->post_patch || cb->pre_unpatch ||
+	       cb->post_unpatch;
+}
+
+/* 0 and 1 both name the first (or only) symbol of that name */
+static unsigned long klpx_sympos(const struct klpx_func *func)
+{
+	return max(func->old_sympos, 1UL);
+}
+
+static bool klpx_same_func(const struct klpx_func *a, const struct klpx_func *b)
+{
+	return !strcmp(a->old_name, b->old_name) &&
+	       klpx_sympos(a) == klpx_sympos(b);
+}
+
+/*
+ * An object needs a funcs array (it may be empty: just the terminator),
+ * and funcs or callbacks: an object with callbacks only runs them when it
+ * is patched and unpatched, and when its module comes and goes.
+ */
 static int klpx_check_funcs(struct klpx_patch *patch, struct klpx_object *obj)
 {
 	const char *pname = klpx_patch_name(patch);
 	struct klpx_func *func, *other;
 
-	if (!obj->funcs || (!obj->funcs->old_name && !obj->funcs->new_func)) {
-		pr_err("patch '%s': object '%s' has no funcs\n", pname,
-		       klpx_object_name(obj));
+	if (!obj->funcs) {
+		pr_err("patch '%s': object '%s': funcs is NULL (give an empty array for callbacks only)\n",
+		       pname, klpx_object_name(obj));
+		return -EINVAL;
+	}
+	if (!obj->funcs->old_name && !obj->funcs->new_func &&
+	    !klpx_has_callbacks(obj)) {
+		pr_err("patch '%s': object '%s' has no funcs and no callbacks\n",
+		       pname, klpx_object_name(obj));
 		return -EINVAL;
 	}
 	klpx_for_each_func_static(obj, func) {
@@ -52,10 +95,9 @@ static int klpx_check_funcs(struct klpx_patch *patch, struct klpx_object *obj)
 			return -EINVAL;
 		}
 		for (other = obj->funcs; other != func; other++) {
-			if (!strcmp(other->old_name, func->old_name) &&
-			    other->old_sympos == func->old_sympos) {
-				pr_err("patch '%s': func '%s' twice in object '%s'\n",
-				       pname, func->old_name,
+			if (klpx_same_func(other, func)) {
+				pr_err("patch '%s': func '%s' (old_sympos %lu) twice in object '%s'\n",
+				       pname, func->old_name, klpx_sympos(func),
 				       klpx_object_name(obj));
 				return -EINVAL;
 			}
@@ -77,6 +119,11 @@ static int klpx_check_patch(struct klpx_patch *patch)
 		       pname);
 		return -EINVAL;
 	}
+	if (!patch->mod->klp) {
+		pr_err("patch '%s': mod: module is not marked as a livepatch module (MODULE_INFO(livepatch, \"Y\"))\n",
+		       pname);
+		return -EINVAL;
+	}
 	if (!patch->objs || (!patch->objs->funcs && !patch->objs->name)) {
 		pr_err("patch '%s': objs: no objects\n", pname);
 		return -EINVAL;
@@ -87,9 +134,7 @@ static int klpx_check_patch(struct klpx_patch *patch)
 			return -EINVAL;
 		}
 		for (other = patch->objs; other != obj; other++) {
-			if ((!other->name && !obj->name) ||
-			    (other->name && obj->name &&
-			     !strcmp(other->name, obj->name))) {
+			if (klpx_same_object(other, obj)) {
 				pr_err("patch '%s': object '%s' twice\n", pname,
 				       klpx_object_name(obj));
 				return -EINVAL;
@@ -138,13 +183,6 @@ static void klpx_init_patch_early(struct klpx_patch *patch)
 	}
 }
 
-static bool klpx_same_object(const struct klpx_object *a,
-			     const struct klpx_object *b)
-{
-	return (!a->name && !b->name) ||
-	       (a->name && b->name && !strcmp(a->name, b->name));
-}
-
 static struct klpx_object *klpx_find_object(struct klpx_patch *patch,
 					    struct klpx_object *old)
 {
@@ -161,8 +199,7 @@ static bool klpx_has_func(struct klpx_object *obj, struct klpx_func *old)
 	struct klpx_func *func;
 
 	klpx_for_each_func(obj, func)
-		if (!strcmp(func->old_name, old->old_name) &&
-		    max(func->old_sympos, 1UL) == max(old->old_sympos, 1UL))
+		if (klpx_same_func(func, old))
 			return true;
 	return false;
 }
@@ -274,7 +311,7 @@ void klpx_replace_complete(struct klpx_patch *patch)
 		klpx_unpatch_objects(old);
 		old->enabled = false;
 		trace_klp_patch_replaced(patch, old);
-		pr_notice("patch '%s': replaced patch '%s'\n",
+		pr_debug("'%s': replaced patch '%s'\n",
 			  klpx_patch_name(patch), klpx_patch_name(old));
 		list_move_tail(&old->list, &klpx_replaced);
 		klpx_free_patch_async(old);
@@ -296,11 +333,21 @@ int klpx_patch_prepare_object(struct klpx_object *obj)
 		ret = klpx_lookup_func(obj, func);
 		if (ret)
 			return ret;
+		if (!klpx_ftrace_location((unsigned long)func->old_func)) {
+			pr_err("patch '%s': old_name '%s' cannot be traced by ftrace (notrace)\n",
+			       klpx_patch_name(obj->patch), func->old_name);
+			return -EINVAL;
+		}
 		func->new_size = 0;
 		if (func->nop)
 			continue;
-		klpx_symbol_size((unsigned long)func->new_func,
-				 &func->new_size, &off);
+		/* a disable must see tasks in the new function on their stacks */
+		if (!klpx_symbol_size((unsigned long)func->new_func,
+				      &func->new_size, &off)) {
+			pr_err("patch '%s': new_func of '%s' has no size in kallsyms\n",
+			       klpx_patch_name(obj->patch), func->old_name);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -316,7 +363,7 @@ static int klpx_init_patch(struct klpx_patch *patch)
 		return ret;
 	klpx_for_each_object(patch, obj) {
 		if (obj->name)
-			obj->mod = klpx_find_module(obj->name);
+			obj->mod = klpx_object_module(obj->name);
 		if (klpx_object_loaded(obj)) {
 			ret = klpx_patch_prepare_object(obj);
 			if (ret)
@@ -385,7 +432,29 @@ void klpx_free_patch_async(struct klpx_patch *patch)
 	if (!klpx_on_replaced(patch))
 		list_del_init(&patch->list);
 	INIT_WORK(&patch->free_work, klpx_free_patch_work);
-	schedule_work(&patch->free_work);
+	queue_work(klpx_free_wq, &patch->free_work);
+}
+
+/*
+ * The enable failed after its transition was initialised: every object
+ * is unpatched and the post_unpatch callbacks of those whose pre_patch
+ * ran are called, as if an unpatching transition had completed.
+ */
+static void klpx_enable_cancel(struct klpx_patch *patch)
+{
+	const char *pname = klpx_patch_name(patch);
+	struct klpx_object *obj;
+
+	pr_warn("failed to enable patch '%s'\n", pname);
+	pr_debug("'%s': canceling patching transition, going to unpatch\n",
+		 pname);
+	klpx_unpatch_objects(patch);
+	pr_debug("'%s': completing unpatching transition\n", pname);
+	klpx_for_each_object(patch, obj)
+		if (klpx_object_loaded(obj))
+			klpx_post_unpatch_callback(obj);
+	pr_notice("'%s': unpatching complete\n", pname);
+	klpx_transition_cancel();
 }
 
 static int __klpx_enable_patch(struct klpx_patch *patch)
@@ -393,6 +462,7 @@ static int __klpx_enable_patch(struct klpx_patch *patch)
 	struct klpx_object *obj;
 	int ret;
 
+	pr_notice("enabling patch '%s'\n", klpx_patch_name(patch));
 	ret = klpx_transition_init(patch, KLPX_PATCHED);
 	if (ret)
 		return ret;
@@ -402,30 +472,27 @@ static int __klpx_enable_patch(struct klpx_patch *patch)
 			continue;
 		ret = klpx_pre_patch_callback(obj);
 		if (ret) {
-			pr_warn("patch '%s': pre_patch of '%s' failed (%d)\n",
-				klpx_patch_name(patch), klpx_object_name(obj),
-				ret);
+			pr_warn("pre-patch callback failed for object '%s'\n",
+				klpx_object_name(obj));
 			goto err;
 		}
 		ret = klpx_patch_object(obj);
-		if (ret)
+		if (ret) {
+			pr_warn("failed to patch object '%s'\n",
+				klpx_object_name(obj));
 			goto err;
+		}
 	}
 
 	pr_notice_once("tainting kernel with TAINT_LIVEPATCH\n");
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
-	pr_notice("enabling patch '%s'\n", klpx_patch_name(patch));
 	patch->enabled = true;
 	list_add_tail(&patch->list, &klpx_patches);
 	trace_klp_patch_enable(patch);
 	klpx_transition_start();
 	return 0;
 err:
-	klpx_unpatch_objects(patch);
-	klpx_for_each_object(patch, obj)
-		if (klpx_object_loaded(obj))
-			klpx_post_unpatch_callback(obj);
-	klpx_transition_cancel();
+	klpx_enable_cancel(patch);
 	return ret;
 }
 
@@ -515,7 +582,6 @@ int klpx_disable_patch(struct klpx_patch *patch)
 	klpx_for_each_object(patch, obj)
 		if (obj->patched)
 			klpx_pre_unpatch_callback(obj);
-	pr_notice("disabling patch '%s'\n", klpx_patch_name(patch));
 	patch->enabled = false;
 	trace_klp_patch_disable(patch);
 	klpx_transition_start();

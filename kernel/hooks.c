@@ -17,17 +17,23 @@
  * is empty or grows (register), and when the slot's address loses its last
  * user (unregister). So:
  * - an anchor direct call, on klpx_hooks_anchor() (never called), keeps
- *   that table from ever being empty while klpx is loaded;
+ *   that table from being empty while klpx has any hook: registered
+ *   before the first hook, released after the last one. With no hook
+ *   (no patch, none parked) klpx holds no ftrace direct call, so the
+ *   administrator can switch ftrace off (sysctl kernel.ftrace_enabled=0:
+ *   ftrace refuses it while any direct call is registered);
  * - a hook whose func stack became empty is parked, not released: its
  *   slot is slow, klpx_slow_target() finds the stack empty and lets the
  *   original code run (exactly right for a function no patch replaces),
  *   and the next patch of that function takes it back at no cost;
  * - a hook parked for KLPX_PARK_MS, or whose module goes, or whose last
  *   patch's module goes, or all of them when klpx unloads, is handed to a
- *   worker that unregisters it in the
- *   background and then gives its slot back (that grace period is also
- *   what makes the slot free: no task is inside it).
- * A disable, an atomic replace or a failed enable never waits for ftrace.
+ *   worker that unregisters it and then gives its slot back (that grace
+ *   period is also what makes the slot free: no task is inside it).
+ * A disable, an atomic replace or a failed enable never waits for ftrace;
+ * the unload of a module waits for the hooks on it and for the hooks its
+ * patch left parked, so the functions are free for any other ftrace user
+ * (another live patch, a BPF trampoline) when rmmod returns.
  *
  * Rules:
  * - klpx_ops_list holds the hooks that serve functions, parked ones too
@@ -61,9 +67,8 @@ static DECLARE_DELAYED_WORK(klpx_park_work, klpx_park_fn);
 
 #define KLPX_PARK_MS	2000
 
-/* the anchor's direct call and slot, set at load */
-static unsigned long klpx_anchor_loc;
-static int klpx_anchor_slot = -1;
+/* the anchor's hook while klpx has other hooks (klpx_mutex) */
+static struct klpx_ops *klpx_anchor;
 
 struct klpx_ops *klpx_hook_find(unsigned long old_addr)
 {
@@ -119,15 +124,24 @@ void klpx_hooks_wait_released(void)
 	flush_work(&klpx_release_work);
 }
 
-/* hands @ops (parked) to the release worker */
-static void klpx_hook_release(struct klpx_ops *ops)
+static void klpx_hook_hand_over(struct klpx_ops *ops)
 {
-	lockdep_assert_held(&klpx_mutex);
-	list_del(&ops->node);
 	spin_lock(&klpx_release_lock);
 	list_add_tail(&ops->node, &klpx_ops_releasing);
 	spin_unlock(&klpx_release_lock);
 	queue_work(system_unbound_wq, &klpx_release_work);
+}
+
+/* hands @ops (parked) to the release worker, and the anchor after the last */
+static void klpx_hook_release(struct klpx_ops *ops)
+{
+	lockdep_assert_held(&klpx_mutex);
+	list_del(&ops->node);
+	klpx_hook_hand_over(ops);
+	if (list_empty(&klpx_ops_list) && klpx_anchor) {
+		klpx_hook_hand_over(klpx_anchor);
+		klpx_anchor = NULL;
+	}
 }
 
 /*
@@ -142,8 +156,9 @@ void klpx_hook_put(struct klpx_ops *ops, struct module *by)
 	klpx_slot_set_slow(ops->slot);
 	ops->parked_at = jiffies;
 	ops->parked_by = by;
-	mod_delayed_work(system_unbound_wq, &klpx_park_work,
-			 msecs_to_jiffies(KLPX_PARK_MS));
+	/* not mod_delayed_work(): puts in a row must not hold off a release */
+	queue_delayed_work(system_unbound_wq, &klpx_park_work,
+			   msecs_to_jiffies(KLPX_PARK_MS));
 }
 
 /* releases the hooks parked long enough; looks again while some wait */
@@ -169,9 +184,9 @@ static void klpx_park_fn(struct work_struct *work)
 
 /*
  * @mod goes: the hooks parked on its text are released, and waited for, so
- * that no direct call stays on it; the hooks its patch left parked are
- * released in the background (an unloaded patch: the function is free for
- * other users soon).
+ * that no direct call stays on it; so are the hooks its patch left parked
+ * (an unloaded patch: the function is free for other users when rmmod
+ * returns, and ftrace can be switched off once no hook is left).
  */
 void klpx_hooks_release_module(struct module *mod)
 {
@@ -186,7 +201,7 @@ void klpx_hooks_release_module(struct module *mod)
 	}
 	spin_lock(&klpx_release_lock);
 	list_for_each_entry(ops, &klpx_ops_releasing, node)
-		if (within_module(ops->old_addr, mod))
+		if (within_module(ops->old_addr, mod) || ops->parked_by == mod)
 			wait = true;
 	spin_unlock(&klpx_release_lock);
 	if (wait)
@@ -202,8 +217,63 @@ static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
 	if (ret)
 		pr_err("patch '%s': cannot hook '%s' (%d)%s\n", pname,
 		       func->old_name, ret,
-		       ret == -EBUSY ? ": another live patch or IPMODIFY user owns it, or a BPF trampoline" : "");
+		       ret == -EBUSY ? ": another live patch or IPMODIFY user owns it, a BPF trampoline, or ftrace is off (sysctl kernel.ftrace_enabled)" : "");
 	return ret;
+}
+
+/*
+ * Never called: its fentry site holds the anchor direct call, so ftrace's
+ * table of direct calls is not empty while klpx has hooks.
+ */
+__attribute__((__noipa__)) noinline void klpx_hooks_anchor(void)
+{
+	barrier();
+}
+
+/* A new ops for @addr, with a slot; NULL (-errno in *@ret) if none. */
+static struct klpx_ops *klpx_ops_alloc(unsigned long addr, int *ret)
+{
+	struct klpx_ops *ops = kzalloc(sizeof(*ops), GFP_KERNEL);
+
+	*ret = -ENOMEM;
+	if (!ops)
+		return NULL;
+	ops->old_addr = addr;
+	ops->loc = klpx_ftrace_location(addr);
+	INIT_LIST_HEAD(&ops->func_stack);
+	*ret = klpx_slot_alloc(ops);
+	if (*ret < 0) {
+		kfree(ops);
+		return NULL;
+	}
+	ops->slot = *ret;
+	*ret = 0;
+	return ops;
+}
+
+/* The anchor is registered before klpx's first hook; klpx_mutex held. */
+static int klpx_anchor_get(struct klpx_func *func)
+{
+	unsigned long addr = (unsigned long)klpx_hooks_anchor;
+	struct klpx_ops *ops;
+	int ret;
+
+	lockdep_assert_held(&klpx_mutex);
+	if (klpx_anchor)
+		return 0;
+	if (klpx_hook_releasing(addr))
+		klpx_hooks_wait_released();
+	ops = klpx_ops_alloc(addr, &ret);
+	if (!ops)
+		return ret;
+	ret = klpx_hook_register(ops, func);
+	if (ret) {
+		klpx_slot_free(ops->slot);
+		kfree(ops);
+		return ret;
+	}
+	klpx_anchor = ops;
+	return 0;
 }
 
 /*
@@ -227,26 +297,21 @@ int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp)
 		goto out;
 	}
 
-	if (!loc) {
-		pr_err("patch '%s': old_name '%s' cannot be traced by ftrace (notrace)\n",
-		       pname, func->old_name);
+	/* klpx_patch_prepare_object() refused a function without one */
+	if (WARN_ON(!loc))
 		return -EINVAL;
-	}
 	if (klpx_hook_releasing(addr))
 		klpx_hooks_wait_released();
-	ops = kzalloc(sizeof(*ops), GFP_KERNEL);
-	if (!ops)
-		return -ENOMEM;
-	ops->old_addr = addr;
-	ops->loc = loc;
-	INIT_LIST_HEAD(&ops->func_stack);
-	ret = klpx_slot_alloc(ops);
-	if (ret < 0) {
-		pr_err("patch '%s': no call slot left for '%s' (%d functions are patched)\n",
-		       pname, func->old_name, KLPX_NR_SLOTS);
-		goto err_free;
+	ret = klpx_anchor_get(func);
+	if (ret)
+		return ret;
+	ops = klpx_ops_alloc(addr, &ret);
+	if (!ops) {
+		if (ret == -ENOSPC)
+			pr_err("patch '%s': no call slot left for '%s' (%d functions are patched)\n",
+			       pname, func->old_name, KLPX_NR_SLOTS);
+		goto err_anchor;
 	}
-	ops->slot = ret;
 	list_add_rcu(&func->stack_node, &ops->func_stack);
 	ret = klpx_hook_register(ops, func);
 	if (ret)
@@ -260,53 +325,24 @@ err_slot:
 	list_del_rcu(&func->stack_node);
 	/* ftrace never called it: free for the next one at once */
 	klpx_slot_free(ops->slot);
-err_free:
 	kfree(ops);
+err_anchor:
+	/* the anchor stays only while some hook needs it */
+	if (list_empty(&klpx_ops_list) && klpx_anchor) {
+		klpx_hook_hand_over(klpx_anchor);
+		klpx_anchor = NULL;
+	}
 	return ret;
 }
 
-/*
- * Never called: its fentry site holds the anchor direct call, so ftrace's
- * table of direct calls is never empty while klpx is loaded.
- */
-__attribute__((__noipa__)) noinline void klpx_hooks_anchor(void)
-{
-	barrier();
-}
-
-/* Registers the anchor, when klpx loads; a failure refuses the load. */
+/* klpx loads: the anchor's ftrace site must exist, or klpx cannot work */
 int klpx_hooks_init(void)
 {
-	unsigned long loc = klpx_ftrace_location((unsigned long)klpx_hooks_anchor);
-	int ret, slot;
-
-	if (!loc) {
+	if (!klpx_ftrace_location((unsigned long)klpx_hooks_anchor)) {
 		pr_err("no ftrace site in klpx_hooks_anchor: cannot load\n");
 		return -ENODEV;
 	}
-	slot = klpx_slot_alloc(NULL);
-	if (slot < 0)
-		return slot;
-	ret = register_ftrace_direct(loc, klpx_slot_addr(slot));
-	if (ret) {
-		pr_err("cannot register an ftrace direct call (%d): cannot load\n",
-		       ret);
-		klpx_slot_free(slot);
-		return ret;
-	}
-	klpx_anchor_slot = slot;
-	klpx_anchor_loc = loc;
 	return 0;
-}
-
-static void klpx_hooks_anchor_exit(void)
-{
-	if (!klpx_anchor_loc)
-		return;
-	WARN_ON(unregister_ftrace_direct(klpx_anchor_loc,
-					 klpx_slot_addr(klpx_anchor_slot)));
-	klpx_slot_free(klpx_anchor_slot);
-	klpx_anchor_loc = 0;
 }
 
 static int klpx_hooks_show(struct seq_file *m, void *v)
@@ -315,6 +351,8 @@ static int klpx_hooks_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# function\tstate\tpath\n");
 	mutex_lock(&klpx_mutex);
+	if (klpx_anchor)
+		seq_printf(m, "%ps\tanchor\t-\n", (void *)klpx_anchor->old_addr);
 	klpx_for_each_hook(ops)
 		seq_printf(m, "%ps\t%s\t%s\n", (void *)ops->old_addr,
 			   list_empty(&ops->func_stack) ? "parked" : "serving",
@@ -344,7 +382,10 @@ void klpx_hooks_exit(void)
 	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node)
 		if (!WARN_ON(!list_empty(&ops->func_stack)))
 			klpx_hook_release(ops);
+	if (klpx_anchor) {
+		klpx_hook_hand_over(klpx_anchor);
+		klpx_anchor = NULL;
+	}
 	mutex_unlock(&klpx_mutex);
 	klpx_hooks_wait_released();
-	klpx_hooks_anchor_exit();
 }

@@ -61,6 +61,9 @@ extern struct task_struct *(*klpx_idle_task)(int cpu);
 extern void (*klpx_signal_wake_up_state)(struct task_struct *t,
 					 unsigned int state);
 extern int *klpx_pid_max;
+extern rwlock_t *klpx_tasklist_lock;
+extern void (*klpx_put_task_stack)(struct task_struct *tsk);
+struct tracepoint *klpx_tracepoint(const char *name);
 extern unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
 
 /* patch.c: ftrace ops and func stacks */
@@ -81,6 +84,7 @@ extern const struct kobj_type klpx_ktype_patch, klpx_ktype_object,
 	klpx_ktype_func;
 
 /* core.c */
+extern struct workqueue_struct *klpx_free_wq;
 int klpx_patch_prepare_object(struct klpx_object *obj);
 void klpx_free_patch_async(struct klpx_patch *patch);
 int klpx_disable_patch(struct klpx_patch *patch);
@@ -90,6 +94,7 @@ void klpx_replace_complete(struct klpx_patch *patch);
 int klpx_check_states(struct klpx_patch *patch);
 
 /* module.c: objects of modules that come and go */
+struct module *klpx_object_module(const char *name);
 int klpx_module_notify_init(void);
 void klpx_module_notify_exit(void);
 

@@ -14,6 +14,7 @@
 #include "tasks.h"
 #include "hooks.h"
 #include "slots.h"
+#include "universe.h"
 
 static int __init klpx_init(void)
 {
@@ -22,12 +23,18 @@ static int __init klpx_init(void)
 	ret = klpx_symbols_init();
 	if (ret)
 		return ret;
+	klpx_free_wq = alloc_workqueue("klpx_free", WQ_UNBOUND, 0);
+	if (!klpx_free_wq)
+		return -ENOMEM;
 	ret = klpx_slots_init();
 	if (ret)
-		return ret;
+		goto err_wq;
+	ret = klpx_universe_follow_init();
+	if (ret)
+		goto err_wq;
 	ret = klpx_hooks_init();
 	if (ret)
-		return ret;
+		goto err_follow;
 	ret = klpx_sysfs_init();
 	if (ret)
 		goto err_hooks;
@@ -46,16 +53,27 @@ err_sysfs:
 	klpx_sysfs_exit();
 err_hooks:
 	klpx_hooks_exit();
+err_follow:
+	klpx_universe_follow_exit();
+err_wq:
+	destroy_workqueue(klpx_free_wq);
 	return ret;
 }
 
+/*
+ * No patch is left (each patch module holds klpx), but a free work may
+ * still be returning from its last module_put(), and hooks may be parked
+ * on modules that can still go: the hooks go before the module notifier.
+ */
 static void __exit klpx_exit(void)
 {
-	klpx_module_notify_exit();
-	/* first: no probe may kick the transition work after this */
+	destroy_workqueue(klpx_free_wq);
+	/* no probe may kick the transition work after this */
 	klpx_tasks_file_exit();
 	klpx_transition_exit();
 	klpx_hooks_exit();
+	klpx_module_notify_exit();
+	klpx_universe_follow_exit();
 	klpx_slots_exit();
 	klpx_sysfs_exit();
 	pr_info("unloaded\n");

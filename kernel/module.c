@@ -3,9 +3,16 @@
  * module.c - objects of modules that come and go.
  *
  * A module notifier stands in for the hooks the built-in livepatch has in
- * the module loader. COMING is called after ftrace has the module's call
- * sites and before its init runs; an error there refuses the load. GOING
- * is called when a module is removed or its init failed.
+ * the module loader. COMING is called after ftrace has enabled the
+ * module's call sites and before its init runs; an error there refuses the
+ * load. GOING is called when a module is removed or its init failed.
+ *
+ * A module is COMING from complete_formation() on, before ftrace enables
+ * its call sites (ftrace_module_enable()): a direct call put there then
+ * would never be patched in (ftrace skips direct ops for a new module's
+ * records). So until klpx's own COMING notifier has run for a module, it
+ * is not loaded for klpx: klpx_coming_seen holds the modules past that
+ * notifier and not yet LIVE (klpx_mutex).
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
@@ -14,15 +21,39 @@
 #include "hooks.h"
 #include "transition.h"
 
+static DEFINE_XARRAY(klpx_coming_seen);
+
+static unsigned long klpx_mod_key(struct module *mod)
+{
+	return (unsigned long)mod / sizeof(long);
+}
+
+/*
+ * The loaded module @name as an object of a patch sees it, or NULL:
+ * going, or COMING and not yet through klpx's notifier (which will patch
+ * it). klpx_mutex held, so neither notifier runs meanwhile.
+ */
+struct module *klpx_object_module(const char *name)
+{
+	struct module *mod = klpx_find_module(name);
+
+	lockdep_assert_held(&klpx_mutex);
+	if (mod && mod->state == MODULE_STATE_COMING &&
+	    !xa_load(&klpx_coming_seen, klpx_mod_key(mod)))
+		return NULL;
+	return mod;
+}
+
 static void klpx_object_going(struct klpx_object *obj)
 {
 	struct klpx_patch *patch = obj->patch;
 
 	if (obj->patched) {
-		pr_notice("patch '%s': unpatching going module '%s'\n",
-			  klpx_patch_name(patch), obj->name);
-		if (patch->enabled)
+		/* a transition's own callbacks run when it completes */
+		if (patch != klpx_transition_patch)
 			klpx_pre_unpatch_callback(obj);
+		pr_notice("reverting patch '%s' on unloading module '%s'\n",
+			  klpx_patch_name(patch), obj->name);
 		klpx_unpatch_object(obj);
 		klpx_post_unpatch_callback(obj);
 		if (patch == klpx_transition_patch)
@@ -41,12 +72,12 @@ static int klpx_object_coming(struct klpx_object *obj, struct module *mod)
 	ret = klpx_patch_prepare_object(obj);
 	if (ret)
 		goto err;
-	pr_notice("patch '%s': patching coming module '%s'\n",
+	pr_notice("applying patch '%s' to loading module '%s'\n",
 		  klpx_patch_name(patch), obj->name);
 	ret = klpx_pre_patch_callback(obj);
 	if (ret) {
-		pr_warn("patch '%s': pre_patch of '%s' refused the module (%d)\n",
-			klpx_patch_name(patch), obj->name, ret);
+		pr_warn("pre-patch callback failed for object '%s'\n",
+			obj->name);
 		goto err;
 	}
 	/* the module never ran: in transition, its funcs are too */
@@ -54,6 +85,8 @@ static int klpx_object_coming(struct klpx_object *obj, struct module *mod)
 		WRITE_ONCE(func->transition, patch == klpx_transition_patch);
 	ret = klpx_patch_object(obj);
 	if (ret) {
+		pr_warn("failed to apply patch '%s' to module '%s' (%d)\n",
+			klpx_patch_name(patch), obj->name, ret);
 		klpx_post_unpatch_callback(obj);
 		goto err;
 	}
@@ -63,6 +96,8 @@ static int klpx_object_coming(struct klpx_object *obj, struct module *mod)
 		klpx_post_patch_callback(obj);
 	return 0;
 err:
+	pr_warn("patch '%s' failed for module '%s', refusing to load module '%s'\n",
+		klpx_patch_name(patch), obj->name, obj->name);
 	obj->mod = NULL;
 	return ret;
 }
@@ -86,10 +121,12 @@ static int klpx_module_coming(struct module *mod)
 	struct klpx_object *obj;
 	int ret;
 
+	/*
+	 * Every patch on the list, the one being disabled too: its tasks
+	 * still in the patched universe must find the module patched, and a
+	 * reversal may enable it again. Its disable unpatches the object.
+	 */
 	klpx_for_each_patch(patch) {
-		/* a patch on its way out has nothing to give a new module */
-		if (!patch->enabled)
-			continue;
 		klpx_for_each_object(patch, obj) {
 			if (!obj->name || obj->patched ||
 			    strcmp(obj->name, mod->name))
@@ -111,10 +148,21 @@ static int klpx_module_notify(struct notifier_block *nb, unsigned long action,
 	int ret = 0;
 
 	mutex_lock(&klpx_mutex);
-	if (action == MODULE_STATE_COMING)
+	if (action == MODULE_STATE_COMING) {
 		ret = klpx_module_coming(mod);
-	else if (action == MODULE_STATE_GOING)
+		if (!ret) {
+			ret = xa_err(xa_store(&klpx_coming_seen,
+					      klpx_mod_key(mod), mod,
+					      GFP_KERNEL));
+			if (ret)
+				klpx_module_going(mod);
+		}
+	} else if (action == MODULE_STATE_LIVE) {
+		xa_erase(&klpx_coming_seen, klpx_mod_key(mod));
+	} else if (action == MODULE_STATE_GOING) {
+		xa_erase(&klpx_coming_seen, klpx_mod_key(mod));
 		klpx_module_going(mod);
+	}
 	/* stacks changed (their hooks went slow): fast where allowed */
 	klpx_hooks_refresh();
 	mutex_unlock(&klpx_mutex);

@@ -62,7 +62,8 @@ static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_ops *ops,
 		 * release in klpx_transition_start() that publishes the map.
 		 */
 		smp_rmb();
-		if (klpx_current_universe() == KLPX_UNPATCHED) {
+		if (klpx_current_universe(klpx_other_universe(
+				READ_ONCE(klpx_target))) == KLPX_UNPATCHED) {
 			func = list_entry_rcu(func->stack_node.next,
 					      struct klpx_func, stack_node);
 			if (&func->stack_node == &ops->func_stack)
@@ -88,25 +89,28 @@ unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
 	struct klpx_ops *ops;
 	int bit;
 
-	/* also disables preemption: the func stack is read under it */
+	/* the func stack is read with preemption off */
+	preempt_disable_notrace();
+	/*
+	 * A call from inside klp_func_redirect's probes (a BPF program that
+	 * calls a patched function) gets the same answer, untraced: the fast
+	 * path, which traces nothing, would give it too.
+	 */
 	bit = ftrace_test_recursion_trylock(ret_ip - MCOUNT_INSN_SIZE, ret_ip);
-	if (bit < 0)
-		return 0;
-
 	ops = klpx_slot_ops(slot);
 	if (unlikely(!ops))
-		goto unlock;
+		goto out;
 	func = klpx_stack_answer(ops, &top);
 	if (unlikely(!top))
-		goto unlock;
-	if (!func || func->nop) {
-		trace_klp_func_redirect(top, func, false);
-		goto unlock;
-	}
-	trace_klp_func_redirect(top, func, true);
-	to = (unsigned long)func->new_func;
-unlock:
-	ftrace_test_recursion_unlock(bit);
+		goto out;
+	if (func && !func->nop)
+		to = (unsigned long)func->new_func;
+	if (bit >= 0)
+		trace_klp_func_redirect(top, func, to != 0);
+out:
+	if (bit >= 0)
+		ftrace_test_recursion_unlock(bit);
+	preempt_enable_notrace();
 	return to;
 }
 

@@ -101,7 +101,7 @@ struct klpx_ops *klpx_hook_lookup_rcu(unsigned long old_addr)
 }
 
 /* The hook that owns @slot; preemption off. */
-struct klpx_ops *klpx_slot_ops(unsigned int slot)
+notrace struct klpx_ops *klpx_slot_ops(unsigned int slot)
 {
 	if (unlikely(slot >= KLPX_NR_SLOTS))
 		return NULL;

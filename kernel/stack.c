@@ -6,7 +6,13 @@
  * replaces and the walk of its stack is whole. On 6.1 a "reliable" walk
  * can end early with success (retpoline thunks and return_to_handler are
  * marked as the end of a stack), so a walk counts only if it ended at the
- * task's own user-mode registers, or at ret_from_fork for a kthread.
+ * task's own user-mode registers, or at ret_from_fork for a kthread or an
+ * io_uring thread (PF_IO_WORKER: started by ret_from_fork like a kthread,
+ * it never returns to user space).
+ *
+ * A task that has exited and scheduled for the last time (a zombie, or
+ * TASK_DEAD) has given its stack back, or soon will: the walk holds a
+ * reference on the stack, and a task without one has nothing on it.
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
@@ -37,17 +43,9 @@ static bool klpx_ends_at_fork(unsigned long addr)
 	       addr < klpx_ret_from_fork + klpx_ret_from_fork_size;
 }
 
-/**
- * klpx_check_stack() - walk @task's stack against the ranges of @rs
- * @task:	current, or a task that cannot run (under task_call_func)
- * @rs:		code ranges that must not be on the stack
- * @hit:	set to the func found on the stack (reason KLPX_FUNC_ON_STACK)
- *
- * Returns KLPX_SWITCH_OK or the reason the task must wait.
- */
-enum klpx_check klpx_check_stack(struct task_struct *task,
-				 const struct klpx_ranges *rs,
-				 struct klpx_func **hit)
+static enum klpx_check klpx_walk_stack(struct task_struct *task,
+				       const struct klpx_ranges *rs,
+				       struct klpx_func **hit)
 {
 	struct unwind_state state;
 	const struct klpx_range *r;
@@ -73,11 +71,33 @@ enum klpx_check klpx_check_stack(struct task_struct *task,
 	if (unwind_error(&state))
 		return KLPX_UNRELIABLE;
 	/* the walk ended without user registers: a kthread's or idle's base */
-	if ((task->flags & PF_KTHREAD) && klpx_ends_at_fork(addr))
+	if ((task->flags & (PF_KTHREAD | PF_IO_WORKER)) &&
+	    klpx_ends_at_fork(addr))
 		return KLPX_SWITCH_OK;
 	if (is_idle_task(task))
 		return KLPX_SWITCH_OK;
 	return KLPX_UNRELIABLE;
+}
+
+/**
+ * klpx_check_stack() - walk @task's stack against the ranges of @rs
+ * @task:	current, or a task that cannot run (under task_call_func)
+ * @rs:		code ranges that must not be on the stack
+ * @hit:	set to the func found on the stack (reason KLPX_FUNC_ON_STACK)
+ *
+ * Returns KLPX_SWITCH_OK or the reason the task must wait.
+ */
+enum klpx_check klpx_check_stack(struct task_struct *task,
+				 const struct klpx_ranges *rs,
+				 struct klpx_func **hit)
+{
+	enum klpx_check ret;
+
+	if (!try_get_task_stack(task))
+		return KLPX_SWITCH_OK;	/* exited: nothing can be on it */
+	ret = klpx_walk_stack(task, rs, hit);
+	klpx_put_task_stack(task);
+	return ret;
 }
 
 const char *klpx_check_name(enum klpx_check c)

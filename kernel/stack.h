@@ -13,8 +13,14 @@ struct klpx_range {
 	struct klpx_func *func;
 };
 
-/* RCU-published while a transition runs; rebuilt when objects come/go */
+/*
+ * RCU-published while a transition runs; rebuilt when objects come and go
+ * and on reversal. @to is the target these ranges were built for: a switch
+ * point reads both from one pointer, so it never checks a task against
+ * one target's ranges and moves it to the other.
+ */
 struct klpx_ranges {
+	enum klpx_universe to;
 	unsigned int nr;
 	struct klpx_range r[];
 };

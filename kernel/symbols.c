@@ -12,6 +12,7 @@
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/tracepoint.h>
 #include <linux/module.h>
 #include "klpx.h"
 
@@ -38,6 +39,8 @@ int (*klpx_task_curr)(const struct task_struct *p);
 int (*klpx_wake_up_state)(struct task_struct *p, unsigned int state);
 struct task_struct *(*klpx_idle_task)(int cpu);
 int *klpx_pid_max;
+rwlock_t *klpx_tasklist_lock;
+void (*klpx_put_task_stack)(struct task_struct *tsk);
 unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
 
 static int klpx_find_lookup_name(void)
@@ -81,6 +84,8 @@ static const struct klpx_needed_symbol klpx_needed[] = {
 	NEED("idle_task", klpx_idle_task),
 	NEED_DATA("pid_max", klpx_pid_max),
 	NEED_DATA("ret_from_fork", klpx_ret_from_fork),
+	NEED_DATA("tasklist_lock", klpx_tasklist_lock),
+	NEED("put_task_stack", klpx_put_task_stack),
 };
 
 int klpx_symbols_init(void)
@@ -210,4 +215,26 @@ int klpx_lookup_func(struct klpx_object *obj, struct klpx_func *func)
 	}
 	func->old_func = (void *)args.addr;
 	return 0;
+}
+
+struct klpx_tp_arg {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void klpx_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct klpx_tp_arg *arg = priv;
+
+	if (!strcmp(tp->name, arg->name))
+		arg->tp = tp;
+}
+
+/* The kernel tracepoint @name, or NULL. */
+struct tracepoint *klpx_tracepoint(const char *name)
+{
+	struct klpx_tp_arg arg = { .name = name };
+
+	for_each_kernel_tracepoint(klpx_tp_match, &arg);
+	return arg.tp;
 }

@@ -111,20 +111,6 @@ static void klpx_probe_sched_switch(void *data, bool preempt,
 		klpx_transition_poke();
 }
 
-static void klpx_probe_fork(void *data, struct task_struct *parent,
-			    struct task_struct *child)
-{
-	enum klpx_universe to = READ_ONCE(klpx_target);
-
-	if (klpx_task_in_universe(parent, to)) {
-		klpx_task_move(child, to, KLPX_HOW_FORK);
-		return;
-	}
-	/* the child starts where its parent is; a walk behind it retries */
-	klpx_task_move(child, !to, KLPX_HOW_FORK);
-	atomic_inc(&klpx_late_forks);
-}
-
 static void klpx_probe_cpu_idle(void *data, unsigned int state,
 				unsigned int cpu)
 {
@@ -142,7 +128,7 @@ struct klpx_probe {
 };
 
 /*
- * Registering a probe on sys_exit, sched_switch, fork and cpu_idle costs
+ * Registering a probe on sys_exit, sched_switch and cpu_idle costs
  * hundreds of milliseconds under load (text patching, and sys_exit flags
  * every task), as does unregistering (an RCU grace period). So neither is
  * done on a transition's path: klpx_probes_register()/_unregister() say
@@ -160,26 +146,16 @@ static bool klpx_probes_wanted;
 static struct klpx_probe klpx_probes[] = {
 	{ "sys_exit", klpx_probe_sys_exit },
 	{ "sched_switch", klpx_probe_sched_switch },
-	{ "sched_process_fork", klpx_probe_fork },
 	{ "cpu_idle", klpx_probe_cpu_idle },
 };
-
-static void klpx_find_tp(struct tracepoint *tp, void *priv)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(klpx_probes); i++)
-		if (!strcmp(tp->name, klpx_probes[i].name))
-			klpx_probes[i].tp = tp;
-}
 
 /* Resolves the tracepoints at load; a missing one refuses the load. */
 static int klpx_probes_init(void)
 {
 	int i;
 
-	for_each_kernel_tracepoint(klpx_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(klpx_probes); i++) {
+		klpx_probes[i].tp = klpx_tracepoint(klpx_probes[i].name);
 		if (!klpx_probes[i].tp) {
 			pr_err("kernel tracepoint '%s' not found: cannot load\n",
 			       klpx_probes[i].name);
@@ -282,9 +258,7 @@ static void klpx_show_state_bytes(struct seq_file *m)
 	map = rcu_dereference_protected(klpx_umap,
 					lockdep_is_held(&klpx_mutex));
 	if (map)
-		map_bytes = sizeof(*map) +
-			    BITS_TO_LONGS(map->nr_pids) * sizeof(long) +
-			    BITS_TO_LONGS(nr_cpu_ids) * sizeof(long);
+		map_bytes = klpx_umap_bytes(map);
 	xa_for_each(&klpx_blockers, idx, b)
 		nr_blockers++;
 	seq_printf(m, "# state_bytes %zu map %zu blockers %lu x %zu\n",

@@ -42,14 +42,12 @@ module_param(signal_delay_ms, uint, 0644);
 MODULE_PARM_DESC(signal_delay_ms,
 	"wait this long before signalling or waking tasks that block a transition");
 
-struct klpx_universe_map __rcu *klpx_umap;
 /* allocated by klpx_transition_init(), published by _start() (klpx_mutex) */
 static struct klpx_universe_map *klpx_umap_next;
 struct klpx_patch *klpx_transition_patch;
 enum klpx_universe klpx_target;
 struct klpx_ranges __rcu *klpx_ranges_cur;
 
-atomic_t klpx_late_forks;
 static u64 klpx_started_ns;
 static unsigned long klpx_started_jiffies;
 static unsigned int klpx_backoff_ms;
@@ -59,62 +57,26 @@ static DECLARE_DELAYED_WORK(klpx_transition_work, klpx_transition_work_fn);
 
 #define KLPX_BACKOFF_MAX_MS	1000
 
-/* ---- the universe map ------------------------------------------------ */
-
-static struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start)
+static const char *klpx_universe_verb(enum klpx_universe u)
 {
-	unsigned int nr = READ_ONCE(*klpx_pid_max);
-	struct klpx_universe_map *m;
-	size_t pids = BITS_TO_LONGS(nr) * sizeof(long);
-
-	m = kvzalloc(sizeof(*m) + pids, GFP_KERNEL);
-	if (!m)
-		return NULL;
-	m->idle = bitmap_zalloc(nr_cpu_ids, GFP_KERNEL);
-	if (!m->idle) {
-		kvfree(m);
-		return NULL;
-	}
-	m->nr_pids = nr;
-	if (start == KLPX_PATCHED) {
-		bitmap_fill(m->pids, nr);
-		bitmap_fill(m->idle, nr_cpu_ids);
-	}
-	return m;
+	return u == KLPX_PATCHED ? "patching" : "unpatching";
 }
 
-static void klpx_umap_free(struct klpx_universe_map *m)
-{
-	if (!m)
-		return;
-	bitmap_free(m->idle);
-	kvfree(m);
-}
-
-/* Moves @t to @to; the caller made sure it may. Returns false if it was. */
+/*
+ * Moves @t to @to; the caller made sure it may, and holds klpx_mutex or
+ * has preemption off. Returns false if it was there (or its pid has no
+ * leaf in the map yet).
+ */
 bool klpx_task_move(struct task_struct *t, enum klpx_universe to,
 		    enum klpx_how how)
 {
-	/* stable: the caller holds klpx_mutex or has preemption off */
-	struct klpx_universe_map *m = rcu_dereference_raw(klpx_umap);
-	unsigned long *bits;
-	unsigned int nr;
+	struct klpx_universe_map *m;
 
-	if (!m)
+	m = rcu_dereference_check(klpx_umap, lockdep_is_held(&klpx_mutex) ||
+					     rcu_read_lock_sched_held());
+	if (!m || !klpx_umap_set(m, t, to))
 		return false;
-	if (t->pid == 0) {
-		bits = m->idle;
-		nr = task_cpu(t);
-	} else if (t->pid < m->nr_pids) {
-		bits = m->pids;
-		nr = t->pid;
-	} else {
-		return false;
-	}
-	if (to == KLPX_PATCHED ? test_and_set_bit(nr, bits) :
-				 !test_and_clear_bit(nr, bits))
-		return false;
-	trace_klp_task_switch(t, !to, to, how);
+	trace_klp_task_switch(t, klpx_other_universe(to), to, how);
 	return true;
 }
 
@@ -161,8 +123,12 @@ static void klpx_func_entry_range(struct klpx_func *func, struct klpx_range *r)
 	r->end = loc ? r->start + 1 : r->start;
 }
 
-/* Rebuilds the ranges of the patch in transition; klpx_mutex held. */
-void klpx_ranges_update(void)
+/*
+ * Publishes the ranges of the patch in transition for target @to, and
+ * frees the old ones once no switch point can still read them; klpx_mutex
+ * held.
+ */
+static void klpx_ranges_publish(enum klpx_universe to)
 {
 	struct klpx_patch *patch = klpx_transition_patch;
 	struct klpx_ranges *rs, *old;
@@ -175,11 +141,12 @@ void klpx_ranges_update(void)
 		klpx_for_each_func(obj, func)
 			nr += 2;
 	rs = kzalloc(struct_size(rs, r, nr), GFP_KERNEL | __GFP_NOFAIL);
+	rs->to = to;
 	klpx_for_each_object(patch, obj) {
 		if (!obj->patched)
 			continue;
 		klpx_for_each_func(obj, func) {
-			klpx_func_range(func, klpx_target, &rs->r[rs->nr++]);
+			klpx_func_range(func, to, &rs->r[rs->nr++]);
 			klpx_func_entry_range(func, &rs->r[rs->nr++]);
 		}
 	}
@@ -193,6 +160,12 @@ void klpx_ranges_update(void)
 		klpx_sync_handlers();
 		kfree(old);
 	}
+}
+
+/* The objects of the patch in transition changed (a module came or went). */
+void klpx_ranges_update(void)
+{
+	klpx_ranges_publish(klpx_target);
 }
 
 /* ---- one task -------------------------------------------------------- */
@@ -224,15 +197,15 @@ static int klpx_check_blocked(struct task_struct *t, void *data)
 bool klpx_self_check_and_move(enum klpx_how how)
 {
 	struct klpx_ranges *rs = rcu_dereference_sched(klpx_ranges_cur);
-	enum klpx_universe to = READ_ONCE(klpx_target);
-	struct klpx_func *hit = NULL;
 	struct klpx_universe_map *m = rcu_dereference_sched(klpx_umap);
+	struct klpx_func *hit = NULL;
 
-	if (!m || !rs || klpx_umap_test(m, current) == (to == KLPX_PATCHED))
+	/* the target of @rs, not klpx_target: a reversal may be under way */
+	if (!m || !rs || klpx_umap_get(m, current) == rs->to)
 		return false;
 	if (klpx_check_stack(current, rs, &hit) != KLPX_SWITCH_OK)
 		return false;
-	return klpx_task_move(current, to, how);
+	return klpx_task_move(current, rs->to, how);
 }
 
 static void klpx_ipi_check(void *info)
@@ -282,8 +255,9 @@ static enum klpx_check klpx_try_task(struct task_struct *t,
 
 /*
  * Walks every task; returns how many are still in the start universe.
- * Runs under rcu_read_lock(), not tasklist_lock: a task forked behind the
- * walk is caught by klpx_late_forks (see klpx_probe_fork()).
+ * Runs under rcu_read_lock(), not tasklist_lock, because it sends IPIs and
+ * waits for them: a task that joins or moves on the task list during the
+ * walk may be missed, which klpx_all_in_target() makes up for.
  */
 static unsigned int klpx_walk_tasks(unsigned int *moved)
 {
@@ -318,12 +292,52 @@ static unsigned int klpx_walk_tasks(unsigned int *moved)
 	return left;
 }
 
+/*
+ * The proof a transition may complete: with tasklist_lock held for
+ * reading no task joins or leaves the task list, and every task on it,
+ * and every online CPU's idle task, is in the target universe. A task
+ * that joins after this took its parent's universe (klpx_probe_newtask(),
+ * registered while klpx is loaded), and a parent found here cannot leave
+ * the target until the transition ends. An offline CPU's idle task runs
+ * nothing until the CPU comes back, on a fresh stack.
+ */
+static bool klpx_all_in_target(void)
+{
+	enum klpx_universe to = klpx_target;
+	struct task_struct *g, *t;
+	bool all = true;
+	int cpu;
+
+	read_lock(klpx_tasklist_lock);
+	for_each_process_thread(g, t) {
+		if (!klpx_task_in_universe(t, to)) {
+			all = false;
+			goto out;
+		}
+	}
+	for_each_online_cpu(cpu) {
+		if (!klpx_task_in_universe(klpx_idle_task(cpu), to)) {
+			all = false;
+			break;
+		}
+	}
+out:
+	read_unlock(klpx_tasklist_lock);
+	return all;
+}
+
+/*
+ * Fake signals to user tasks (io_uring threads included) and wake-ups to
+ * interruptible kthreads that have not switched. Under tasklist_lock, so
+ * that no task releases its sighand meanwhile (__exit_signal()).
+ */
 static void klpx_send_signals(void)
 {
 	enum klpx_universe to = klpx_target;
 	struct task_struct *g, *t;
 
-	rcu_read_lock();
+	pr_notice("signaling remaining tasks\n");
+	read_lock(klpx_tasklist_lock);
 	for_each_process_thread(g, t) {
 		if (klpx_task_in_universe(t, to))
 			continue;
@@ -331,14 +345,14 @@ static void klpx_send_signals(void)
 			/* only a kthread that sleeps interruptibly is woken */
 			if (klpx_wake_up_state(t, TASK_INTERRUPTIBLE))
 				trace_klp_task_signal(t, false);
-		} else {
+		} else if (t->sighand) {
 			spin_lock_irq(&t->sighand->siglock);
 			klpx_signal_wake_up_state(t, 0);
 			spin_unlock_irq(&t->sighand->siglock);
 			trace_klp_task_signal(t, true);
 		}
 	}
-	rcu_read_unlock();
+	read_unlock(klpx_tasklist_lock);
 }
 
 static void klpx_kick(unsigned int delay_ms)
@@ -356,13 +370,14 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 	lockdep_assert_held(&klpx_mutex);
 	if (WARN_ON(klpx_transition_patch))
 		return -EBUSY;
-	m = klpx_umap_alloc(!target);
+	m = klpx_umap_alloc(klpx_other_universe(target));
 	if (!m)
 		return -ENOMEM;
 
+	pr_debug("'%s': initializing %s transition\n",
+		 klpx_patch_name(patch), klpx_universe_verb(target));
 	WRITE_ONCE(klpx_target, target);
 	klpx_transition_patch = patch;
-	atomic_set(&klpx_late_forks, 0);
 	/*
 	 * The map is published only when the transition starts: until then
 	 * no switch point can move a task (a probe left from an earlier
@@ -374,7 +389,7 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 	/*
 	 * Publish the target before any func->transition, and a func's
 	 * ->transition before the func goes on its stack: pairs with the
-	 * first smp_rmb() in klpx_slow_target().
+	 * first smp_rmb() in klpx_stack_answer().
 	 */
 	smp_wmb();
 	klpx_for_each_object(patch, obj)
@@ -451,7 +466,6 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 				 lockdep_is_held(&klpx_mutex));
 	klpx_free_later(m, rs);
 	klpx_blockers_clear();
-	klpx_transition_patch = NULL;
 	/* every task is in one universe: hooks may take the fast path */
 	klpx_hooks_refresh();
 }
@@ -460,6 +474,7 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 void klpx_transition_cancel(void)
 {
 	klpx_transition_clear(klpx_transition_patch);
+	klpx_transition_patch = NULL;
 }
 
 void klpx_transition_start(void)
@@ -473,27 +488,35 @@ void klpx_transition_start(void)
 	 * Publish the map (filled with the start universe) after the slots
 	 * went slow and after every func of the patch is on its stack, and
 	 * before any task can move: pairs with the second smp_rmb() in
-	 * klpx_slow_target(), and a task that moved (by a switch point that
+	 * klpx_stack_answer(), and a task that moved (by a switch point that
 	 * found this map) reads its slots after that.
 	 */
 	rcu_assign_pointer(klpx_umap, klpx_umap_next);
 	klpx_umap_next = NULL;
-	klpx_ranges_update();
+	klpx_ranges_publish(klpx_target);
 	klpx_started_ns = ktime_get_ns();
 	klpx_started_jiffies = jiffies;
 	klpx_backoff_ms = 0;
 	klpx_signalled = false;
 	trace_klp_transition_start(patch, klpx_target, klpx_count_tasks());
+	pr_notice("'%s': starting %s transition\n",
+		  klpx_patch_name(patch), klpx_universe_verb(klpx_target));
 	klpx_probes_register();
 	klpx_kick(0);
 }
 
+/*
+ * Every task is in the target universe: finish. klpx_transition_patch
+ * stays set until the post callbacks have run (klpx_get_prev_state()).
+ */
 static void klpx_transition_complete(bool forced)
 {
 	struct klpx_patch *patch = klpx_transition_patch;
 	enum klpx_universe target = klpx_target;
 	struct klpx_object *obj;
 
+	pr_debug("'%s': completing %s transition\n",
+		 klpx_patch_name(patch), klpx_universe_verb(target));
 	/* klpx_transition_clear() waits for the handlers of both */
 	if (target == KLPX_UNPATCHED)
 		klpx_unpatch_objects(patch);
@@ -505,9 +528,6 @@ static void klpx_transition_complete(bool forced)
 	trace_klp_transition_complete(patch, target,
 				      ktime_get_ns() - klpx_started_ns,
 				      forced);
-	pr_notice("patch '%s': %s complete%s\n", klpx_patch_name(patch),
-		  target == KLPX_PATCHED ? "patching" : "unpatching",
-		  forced ? " (forced)" : "");
 	klpx_for_each_object(patch, obj) {
 		if (!klpx_object_loaded(obj))
 			continue;
@@ -516,21 +536,27 @@ static void klpx_transition_complete(bool forced)
 		else
 			klpx_post_unpatch_callback(obj);
 	}
+	pr_notice("'%s': %s complete%s\n", klpx_patch_name(patch),
+		  klpx_universe_verb(target), forced ? " (forced)" : "");
+	klpx_transition_patch = NULL;
 	if (target == KLPX_UNPATCHED)
 		klpx_free_patch_async(patch);
 }
 
 static void klpx_transition_work_fn(struct work_struct *work)
 {
-	unsigned int left, moved = 0, forks;
+	struct klpx_universe_map *m;
+	unsigned int left, moved = 0;
 
 	mutex_lock(&klpx_mutex);
 	if (!klpx_transition_patch)
 		goto out;
 
-	forks = atomic_read(&klpx_late_forks);
+	/* pid_max may have grown: pids above the leaves could not move */
+	m = rcu_dereference_protected(klpx_umap, lockdep_is_held(&klpx_mutex));
+	klpx_umap_grow(m);
 	left = klpx_walk_tasks(&moved);
-	if (!left && forks == atomic_read(&klpx_late_forks)) {
+	if (!left && klpx_all_in_target()) {
 		klpx_transition_complete(false);
 		goto out;
 	}
@@ -560,42 +586,49 @@ void klpx_transition_poke(void)
 void klpx_transition_reverse(void)
 {
 	struct klpx_patch *patch = klpx_transition_patch;
-	enum klpx_universe to = !klpx_target;
+	enum klpx_universe from = klpx_target, to = klpx_other_universe(from);
 
 	lockdep_assert_held(&klpx_mutex);
+	pr_notice("'%s': reversing transition from %s to %s\n",
+		  klpx_patch_name(patch), klpx_universe_verb(from),
+		  klpx_universe_verb(to));
+	/*
+	 * The new target's ranges go out with the target in them before
+	 * klpx_target changes, and the old ones are gone (every switch point
+	 * that read them finished) when this returns: a switch point never
+	 * checks against one target's ranges and moves to the other.
+	 */
+	klpx_ranges_publish(to);
 	WRITE_ONCE(klpx_target, to);
-	/* tasks that moved are now the ones still to move back */
-	klpx_ranges_update();
-	/* no switch point still works from the old target's ranges */
-	klpx_sync_handlers();
 	klpx_blockers_clear();
 	patch->enabled = to == KLPX_PATCHED;
 	klpx_signalled = false;
 	klpx_started_jiffies = jiffies;
 	trace_klp_transition_reverse(patch, to);
-	pr_notice("patch '%s': reversing to %s\n", klpx_patch_name(patch),
-		  to == KLPX_PATCHED ? "patched" : "unpatched");
 	klpx_backoff_ms = 0;
 	klpx_kick(0);
 }
 
+/*
+ * Force: every task is declared in the target universe. A task may still
+ * run code of the other one, so no module that code lives in may go: the
+ * patch's own, and, for an atomic replace, those of the patches it
+ * replaces (klpx_free_patch() keeps the module of a forced patch).
+ */
 void klpx_transition_force(void)
 {
-	struct klpx_patch *patch = klpx_transition_patch;
+	struct klpx_patch *patch = klpx_transition_patch, *p;
 	struct klpx_universe_map *m;
 
 	lockdep_assert_held(&klpx_mutex);
 	pr_warn("patch '%s': forcing the transition: its module stays loaded\n",
 		klpx_patch_name(patch));
 	m = rcu_dereference_protected(klpx_umap, lockdep_is_held(&klpx_mutex));
-	if (klpx_target == KLPX_PATCHED) {
-		bitmap_fill(m->pids, m->nr_pids);
-		bitmap_fill(m->idle, nr_cpu_ids);
-	} else {
-		bitmap_zero(m->pids, m->nr_pids);
-		bitmap_zero(m->idle, nr_cpu_ids);
-	}
+	klpx_umap_fill(m, klpx_target);
 	patch->forced = true;
+	if (patch->replace && klpx_target == KLPX_PATCHED)
+		klpx_for_each_patch(p)
+			p->forced = true;
 	trace_klp_transition_force(patch, klpx_target);
 	klpx_transition_complete(true);
 }

@@ -41,8 +41,9 @@ case_module_later()
 	load_mod "$M/klpx_test_target.ko"
 	assert_eq 1 "$(cat $p)" "patched after the target loads"
 	assert_eq patch1 "$(answer)" "answer of the loaded target"
-	assert_contains "$(dmesg_since_mark)" "patching coming module 'klpx_test_target'"
+	assert_contains "$(dmesg_since_mark)" "klpx: applying patch 'klpx_test_patch1' to loading module 'klpx_test_target'"
 	unload_mod klpx_test_target
+	assert_contains "$(dmesg_since_mark)" "klpx: reverting patch 'klpx_test_patch1' on unloading module 'klpx_test_target'"
 	assert_eq 0 "$(cat $p)" "patched after the target went"
 	load_mod "$M/klpx_test_target.ko"
 	assert_eq patch1 "$(answer)" "answer of the reloaded target"
@@ -108,16 +109,51 @@ bad_case()
 bad() { eval "case_bad_$1() { bad_case $1 $2 \"$3\"; }"; run_case "bad input refused: $1 -> $2" "case_bad_$1"; }
 bad noobjs EINVAL "klpx_test_bad': objs: no objects"
 bad emptyobjs EINVAL "klpx_test_bad': objs: no objects"
-bad nofuncs EINVAL "klpx_test_bad': object 'klpx_test_target' has no funcs"
+bad nofuncs EINVAL "klpx_test_bad': object 'klpx_test_target': funcs is NULL (give an empty array for callbacks only)"
+bad empty_nocb EINVAL "klpx_test_bad': object 'klpx_test_target' has no funcs and no callbacks"
 bad null_old_name EINVAL "klpx_test_bad': a func of object 'klpx_test_target' has NULL old_name"
 bad null_new_func EINVAL "klpx_test_bad': a func of object 'klpx_test_target' has NULL new_func"
 bad nosym ENOENT "klpx_test_bad': old_name 'klpx_no_such_function' not found in klpx_test_target"
 bad sympos_needed EINVAL "klpx_test_bad': old_name 'klpx_target_dup' occurs 2 times in klpx_test_target: old_sympos needed"
 bad sympos_range EINVAL "klpx_test_bad': old_sympos 3 of 'klpx_target_dup' out of range (2 in klpx_test_target)"
-bad dup_func EINVAL "klpx_test_bad': func 'klpx_target_answer' twice in object 'klpx_test_target'"
+bad dup_func EINVAL "klpx_test_bad': func 'klpx_target_answer' (old_sympos 1) twice in object 'klpx_test_target'"
+bad dup_sympos EINVAL "klpx_test_bad': func 'klpx_target_answer' (old_sympos 1) twice in object 'klpx_test_target'"
 bad dup_obj EINVAL "klpx_test_bad': object 'klpx_test_target' twice"
 bad wrong_mod EINVAL "klpx_test_target': mod is not the module that holds the patch"
 bad notrace EINVAL "klpx_test_bad': old_name 'klpx_target_notrace' cannot be traced by ftrace (notrace)"
+
+# Steps: a well-formed patch in a module without MODULE_INFO(livepatch).
+# Expect: EINVAL, one message naming the mark, nothing patched.
+case_unmarked()
+{
+	local log
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	load_failing_mod "$M/klpx_test_unmarked.ko" EINVAL
+	log=$(dmesg_since_mark)
+	assert_contains "$log" "klpx: patch 'klpx_test_unmarked': mod: module is not marked as a livepatch module"
+	assert_eq 1 "$(grep -c "^klpx: " <<<"$log")" "number of klpx: messages"
+	assert_eq original "$(answer)" "answer after the refusal"
+	assert_missing "$KLPX_SYSFS/klpx_test_unmarked"
+}
+run_case "a module not marked as a live patch is refused with EINVAL" case_unmarked
+
+# Steps: a patch with a vmlinux object that has callbacks and an empty
+# funcs array, enabled then disabled. Expect: accepted; vmlinux/patched
+# reads 1; its four callbacks run in order around the transitions.
+case_callbacks_only_object()
+{
+	local log
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_bad.ko" bad=cbonly
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_bad/vmlinux/patched)" "vmlinux/patched"
+	assert_eq bad "$(answer)" "answer with the patch"
+	disable_lp klpx_test_bad
+	log=$(dmesg_since_mark | grep -o 'klpx_test_bad: [a-z_]* vmlinux' | tr '\n' ' ')
+	assert_eq "klpx_test_bad: pre_patch vmlinux klpx_test_bad: post_patch vmlinux klpx_test_bad: pre_unpatch vmlinux klpx_test_bad: post_unpatch vmlinux " "$log" "callbacks of the vmlinux object"
+}
+run_case "an object with callbacks and no funcs is patched and runs its callbacks" case_callbacks_only_object
 
 # Steps: old_sympos=2 of a name that occurs twice. Expect: accepted.
 case_sympos_ok()

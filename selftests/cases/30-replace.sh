@@ -120,7 +120,8 @@ case_cb_pre_patch_refuses_module()
 	load_lp "$M/klpx_test_callbacks.ko"
 	echo -19 > /sys/module/klpx_test_callbacks/parameters/pre_patch_ret
 	load_failing_mod "$M/klpx_test_target.ko" ENODEV
-	assert_contains "$(dmesg_since_mark)" "klpx: patch 'klpx_test_callbacks': pre_patch of 'klpx_test_target' refused the module (-19)"
+	assert_contains "$(dmesg_since_mark)" "klpx: pre-patch callback failed for object 'klpx_test_target'"
+	assert_contains "$(dmesg_since_mark)" "klpx: patch 'klpx_test_callbacks' failed for module 'klpx_test_target', refusing to load module 'klpx_test_target'"
 	echo 0 > /sys/module/klpx_test_callbacks/parameters/pre_patch_ret
 	load_mod "$M/klpx_test_target.ko"
 	assert_eq callbacks "$(answer)" "answer once pre_patch agrees"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 240
 # force: the last case file, since a forced patch module stays loaded for
 # good (and with it klpx.ko) until the VM stops.
 . "$(dirname "$0")/../lib/functions.sh"
@@ -37,3 +38,38 @@ case_force()
 	sed -i '/ klpx_test_patch1$/d' "$KLPX_CASE_DIR/loaded"
 }
 run_case "force completes a blocked transition and pins the patch module" case_force
+
+# Steps: patch2 (answer only) enabled; an uninterruptible sleeper in the
+# original klpx_target_wait(); an atomic replace of answer and wait is
+# blocked by it; echo 1 > force.
+# Expect: the replace completes, patch2 is replaced and freed, and its
+# module cannot be removed: a task may still run the replaced patch's code
+# (before, only the forced patch kept its module).
+case_force_replace()
+{
+	local pid out
+	mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
+	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
+	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	load_mod "$M/klpx_test_target.ko" uninterruptible=1
+	load_lp "$M/klpx_test_patch2.ko" patch_wait=0
+	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
+	pid=$!
+	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
+	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	load_lp_nowait "$M/klpx_test_replace.ko"
+	sleep 1	# time for the transition to run into the sleeper
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_replace/transition)" "transition while blocked"
+	log "% echo 1 > force"
+	echo 1 > $KLPX_SYSFS/klpx_test_replace/force || fail "force refused"
+	loop_until "[ ! -e $KLPX_SYSFS/klpx_test_patch2 ]" || fail "patch2 was not replaced"
+	assert_eq replace "$(answer)" "answer after the forced replace"
+	out=$("$RMMOD" klpx_test_patch2 2>&1) && fail "rmmod of a patch replaced by a forced replace succeeded"
+	assert_contains "$out" "in use"
+	echo 1 > /proc/klpx_target/release; wait $pid
+	disable_lp klpx_test_replace
+	out=$("$RMMOD" klpx_test_replace 2>&1) && fail "rmmod of a forced replace module succeeded"
+	# both stay loaded by design: not the cleanup's to remove
+	sed -i '/ klpx_test_patch2$/d; / klpx_test_replace$/d' "$KLPX_CASE_DIR/loaded"
+}
+run_case "a forced atomic replace keeps the replaced patches' modules too" case_force_replace

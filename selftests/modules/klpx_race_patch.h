@@ -52,3 +52,4 @@ static void __exit klpx_race_patch_exit(void)
 module_init(klpx_race_patch_init);
 module_exit(klpx_race_patch_exit);
 MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");

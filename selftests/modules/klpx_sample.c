@@ -41,4 +41,5 @@ static void __exit klpx_sample_exit(void)
 module_init(klpx_sample_init);
 module_exit(klpx_sample_exit);
 MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
 MODULE_DESCRIPTION("klpx sample: patch /proc/cmdline");

@@ -4,7 +4,9 @@
  * the "bad" parameter, and returns what it said (so insmod fails with that
  * errno). bad=twice enables a good patch, then the same one again: the
  * second call must fail; the module loads and its patch stays enabled.
- * bad=sympos_ok is the good case of a repeated name with old_sympos=2.
+ * bad=sympos_ok is the good case of a repeated name with old_sympos=2;
+ * bad=cbonly adds a vmlinux object with callbacks and no funcs (good: its
+ * callbacks log "klpx_test_bad: <callback> vmlinux").
  */
 #include <linux/module.h>
 #include <klpx/livepatch.h>
@@ -30,6 +32,29 @@ static struct klpx_func klpx_bad_funcs[3];
 static struct klpx_object klpx_bad_objs[3];
 static struct klpx_patch klpx_bad_patch = { .mod = THIS_MODULE,
 					    .objs = klpx_bad_objs };
+
+static int klpx_bad_pre_patch(struct klpx_object *obj)
+{
+	pr_info("klpx_test_bad: pre_patch vmlinux\n");
+	return 0;
+}
+
+static void klpx_bad_post_patch(struct klpx_object *obj)
+{
+	pr_info("klpx_test_bad: post_patch vmlinux\n");
+}
+
+static void klpx_bad_pre_unpatch(struct klpx_object *obj)
+{
+	pr_info("klpx_test_bad: pre_unpatch vmlinux\n");
+}
+
+static void klpx_bad_post_unpatch(struct klpx_object *obj)
+{
+	pr_info("klpx_test_bad: post_unpatch vmlinux\n");
+}
+
+static struct klpx_func klpx_bad_no_funcs[] = { { } };
 
 static void klpx_bad_func(int i, const char *name, void *new, unsigned long pos)
 {
@@ -65,6 +90,16 @@ static int __init klpx_bad_init(void)
 		klpx_bad_func(1, "klpx_target_dup", klpx_bad_int, 3);
 	} else if (!strcmp(bad, "sympos_ok")) {
 		klpx_bad_func(1, "klpx_target_dup", klpx_bad_int, 2);
+	} else if (!strcmp(bad, "empty_nocb")) {
+		klpx_bad_objs[0].funcs = klpx_bad_no_funcs;
+	} else if (!strcmp(bad, "dup_sympos")) {
+		klpx_bad_func(1, "klpx_target_answer", klpx_bad_answer, 1);
+	} else if (!strcmp(bad, "cbonly")) {
+		klpx_bad_objs[1].funcs = klpx_bad_no_funcs;
+		klpx_bad_objs[1].callbacks.pre_patch = klpx_bad_pre_patch;
+		klpx_bad_objs[1].callbacks.post_patch = klpx_bad_post_patch;
+		klpx_bad_objs[1].callbacks.pre_unpatch = klpx_bad_pre_unpatch;
+		klpx_bad_objs[1].callbacks.post_unpatch = klpx_bad_post_unpatch;
 	} else if (!strcmp(bad, "dup_func")) {
 		klpx_bad_func(1, "klpx_target_answer", klpx_bad_answer, 0);
 	} else if (!strcmp(bad, "dup_obj")) {
@@ -96,3 +131,4 @@ static void __exit klpx_bad_exit(void)
 module_init(klpx_bad_init);
 module_exit(klpx_bad_exit);
 MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");

@@ -81,3 +81,4 @@ static void __exit klpx_cb_exit(void)
 module_init(klpx_cb_init);
 module_exit(klpx_cb_exit);
 MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");

@@ -69,3 +69,4 @@ static void __exit klpx_ts_exit(void)
 module_init(klpx_ts_init);
 module_exit(klpx_ts_exit);
 MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");

@@ -4,7 +4,8 @@
 # bench.sh - inside the VM: klpx against the kernel's built-in livepatch,
 # in this one boot, the same patch source built for each
 # (selftests/modules/klpx_bench_patch.h), variants interleaved round by
-# round.  Prints a table (report.sh) and writes $KLPX_RESULTS/bench.json.
+# round.  Prints a table (report.sh) and writes $KLPX_RESULTS/bench.json
+# and the raw samples, one per round, to $KLPX_RESULTS/bench.raw.
 #
 # Sections, one file each: percall.sh (per call, and during a transition),
 # observe.sh (cost of observation), transition.sh (enable/disable under
@@ -76,4 +77,5 @@ for s in $SIZES; do
 done
 
 rmmod klpx_bench_target && rmmod klpx || fail "unload"
+cp "$RAW" "$OUT/bench.raw"
 bash "$here/report.sh" "$RAW" "$OUT/bench.json" "$CALLS" "$ROUNDS" "$OBSERVER_NAME"

@@ -39,14 +39,22 @@ check()
 	fi || fail "$6: expected all $n calls $want, got old=$old new=$new"
 }
 
+# result run|hold METRIC VARIANT WANT: the last loop of that kind checked
+# and recorded: its median over chunks as METRIC, its mean as mean_METRIC
+result()
+{
+	local tag ps old new other mean
+	read -r tag ps old new other mean < <(grep "^$1 " /proc/klpx_bench/result)
+	check "$4" "$old" "$new" "$other" "$CALLS" "$2/$3"
+	record "$2" "$3" "$ps"
+	record "mean_$2" "$3" "$mean"
+}
+
 # calls METRIC VARIANT WANT: CALLS calls from this shell, checked, recorded
 calls()
 {
-	local tag ps old new other
 	ctl run "$CALLS"
-	read -r tag ps old new other < <(grep '^run ' /proc/klpx_bench/result)
-	check "$3" "$old" "$new" "$other" "$CALLS" "$1/$2"
-	record "$1" "$2" "$ps"
+	result run "$@"
 }
 
 # lp_on VARIANT: enabled, transition complete; prints the ms it took

@@ -31,7 +31,7 @@ percall_round()
 # shell again, once the transition completed.
 during_round()
 {
-	local v tag ps old new other
+	local v
 	for v in $(order "$1"); do
 		hold_start "$CALLS"
 		insmod "$M/${MOD[$v]}.ko" || fail "insmod ${MOD[$v]}"
@@ -40,9 +40,7 @@ during_round()
 		calls during_switched "$v" new
 		ctl go
 		wait "$HOLDER" || fail "holder failed"
-		read -r tag ps old new other < <(grep '^hold ' /proc/klpx_bench/result)
-		check old "$old" "$new" "$other" "$CALLS" "during_unswitched/$v"
-		record during_unswitched "$v" "$ps"
+		result hold during_unswitched "$v" old
 		wait_transition_end "$v"
 		calls after "$v" new
 		lp_off "$v" >/dev/null

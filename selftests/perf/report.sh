@@ -8,7 +8,8 @@
 # reported, never enforced.
 #
 # Units of the raw samples: call, during_*, after, observe: picoseconds per
-# call (shown in ns); enable_N, disable_N, released_N, setup_N, trans_N: ms; mem_*: bytes or
+# call, the median over chunks of 1,000 calls (shown in ns), and mean_*
+# the same loops' means (JSON only); enable_N, disable_N, released_N, setup_N, trans_N: ms; mem_*: bytes or
 # tasks; seconds: a section's wall time.
 set -u
 raw=$1 json=$2 calls=$3 rounds=$4 observer=$5
@@ -110,10 +111,10 @@ function write_json(   k, kv, scale) {
 	printf "{\"rounds\":%d,\"calls\":%d,\"observer\":\"%s\",\"figures\":{", rounds, calls, observer > json
 	for (k = 1; k <= nkeys; k++) {
 		split(keys[k], kv, " ")
-		scale = kv[1] ~ /^(call|during|after|observe)/ ? 1000 : 1
+		scale = kv[1] ~ /^(mean_)?(call|during|after|observe)/ ? 1000 : 1
 		printf "%s\"%s/%s\":%s", (k > 1 ? "," : ""), kv[1], kv[2], jfig(keys[k], scale) > json
 	}
-	printf "},\"units\":{\"call,during,after,observe\":\"ns per call\",\"enable,disable,released,setup,trans\":\"ms\",\"mem\":\"bytes or tasks\",\"seconds\":\"s of wall time per section\"},\"goals\":[%s]}\n", goals > json
+	printf "},\"units\":{\"call,during,after,observe\":\"ns per call (median over chunks of 1000 calls)\",\"mean_*\":\"ns per call (mean of the whole loop)\",\"enable,disable,released,setup,trans\":\"ms\",\"mem\":\"bytes or tasks\",\"seconds\":\"s of wall time per section\"},\"goals\":[%s]}\n", goals > json
 	close(json)
 }
 {

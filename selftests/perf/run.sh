@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh - `make bench`: boot the VM once, run bench.sh in it, keep the
-# table in build/bench.txt and the JSON in build/bench.json.  Exit status:
+# table in build/bench.txt, the JSON in build/bench.json and the raw
+# samples in build/bench.raw.  Exit status:
 # the bench's (a wrong-way call, a missed observation or a failed step),
 # or the VM bench's (a WARN/BUG/oops in the guest's kernel log); never the
 # goals.
@@ -24,7 +25,7 @@ KLPX_RUN_DIR=$run KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-3600} \
 rc=${PIPESTATUS[0]}
 echo "bench: $((SECONDS - t0)) s with the boot; exit status $rc" | tee -a "$root/build/bench.txt"
 if [ -f "$run/bench.json" ]; then
-	cp "$run/bench.json" "$root/build/bench.json"
-	echo "bench: build/bench.txt, build/bench.json (run dir $run)"
+	cp "$run/bench.json" "$run/bench.raw" "$root/build/"
+	echo "bench: build/bench.txt, build/bench.json, build/bench.raw (run dir $run)"
 fi
 exit "$rc"

@@ -1,0 +1,224 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 420
+# Tasks and modules whose lifetime a transition must respect: zombies,
+# pids above the map, modules that load during a disable, hooks that must
+# be gone when rmmod returns, ftrace switched off with no patch.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+T=/sys/kernel/tracing
+TASKS=/sys/kernel/debug/klpx/tasks
+HOOKS=/sys/kernel/debug/klpx/hooks
+DELAY=/sys/module/klpx/parameters/signal_delay_ms
+answer() { cat /proc/klpx_target/answer; }
+klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
+
+# zombie_of PPID: the pid of a zombie child of PPID
+zombie_of()
+{
+	local s
+	for s in /proc/[0-9]*/status; do
+		awk -v pp="$1" '/^State:/ { z = ($2 == "Z") } /^PPid:/ { p = ($2 == pp) }
+			END { exit !(z && p) }' "$s" 2>/dev/null &&
+			{ s=${s#/proc/}; echo "${s%/status}"; return 0; }
+	done
+	return 1
+}
+
+# Steps: a zombie whose parent never reaps it (sh forks "sleep 0", then
+# execs "sleep 1000"); patch1 enabled, then disabled.
+# Expect: both transitions complete without force; the kernel log stays
+# clean (the stack walk of a zombie, whose stack is gone, oopsed before).
+case_zombie()
+{
+	local parent z
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	sh -c 'sleep 0 & exec sleep 1000' &
+	parent=$!
+	on_cleanup "kill $parent 2>/dev/null; wait $parent 2>/dev/null; true"
+	loop_until "zombie_of $parent >/dev/null" 10 || fail "no zombie child of $parent"
+	z=$(zombie_of "$parent")
+	log "zombie $z (parent $parent)"
+	load_lp "$M/klpx_test_patch1.ko"
+	assert_eq patch1 "$(answer)" "answer after the enable"
+	assert_eq Z "$(awk '/^State:/ { print $2 }' /proc/$z/status)" "the zombie is still there"
+	disable_lp klpx_test_patch1
+}
+run_case "a zombie on the host: enable and disable complete, no oops" case_zombie
+
+# Steps: a sleeper blocks patch1's enable; pid_max raised far above its
+# value at the start; a task made with a pid above the old pid_max reads
+# the answer; the sleeper is released.
+# Expect: the high-pid task gets the original (it is in the start
+# universe); the transition completes without force (a pid above the map
+# was "untracked" and blocked it before).
+case_pid_above_map()
+{
+	local pid old hi got
+	klpx_up
+	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	old=$(cat /proc/sys/kernel/pid_max)
+	on_cleanup "echo $old > /proc/sys/kernel/pid_max"
+	load_mod "$M/klpx_test_target.ko"
+	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
+	pid=$!
+	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null; true"
+	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	hi=$((old + 70000))
+	echo $((hi + 1000)) > /proc/sys/kernel/pid_max || fail "cannot raise pid_max"
+	echo $((hi - 1)) > /proc/sys/kernel/ns_last_pid || fail "cannot set ns_last_pid"
+	got=$(sh -c 'echo $$; cat /proc/klpx_target/answer' | tr '\n' ' ')
+	log "high-pid task: $got"
+	[ "${got%% *}" -ge "$old" ] || fail "the task got pid ${got%% *}, not above $old"
+	assert_eq "original" "${got#* }" "answer of a new task above the old pid_max during the enable"
+	assert_not_contains "$(cat $TASKS)" "untracked" "tasks file"
+	log "% echo 1 > /proc/klpx_target/release"
+	echo 1 > /proc/klpx_target/release
+	wait_transition klpx_test_patch1 60
+	assert_eq patch1 "$(answer)" "answer after the enable"
+	disable_lp klpx_test_patch1
+}
+run_case "a pid above pid_max at the start neither blocks a transition nor switches unchecked" case_pid_above_map
+
+# Steps: patch1 with new_wait_sleeps and late_object (klpx_race_target):
+# a task sleeps in patch1's own klpx_target_wait(), so the disable stays in
+# transition; klpx_race_target loads during the disable; the disable is
+# reversed; the sleeper is woken.
+# Expect: the module is patched on load (patched=1) during the disable,
+# stays patched after the reversal completes, and calls of
+# klpx_race_inner() go to patch1's code.
+case_module_during_disable()
+{
+	local pid p=$KLPX_SYSFS/klpx_test_patch1/klpx_race_target/patched
+	klpx_up
+	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_patch1.ko" new_wait_sleeps=1 late_object=1
+	assert_eq 0 "$(cat $p)" "race target object before it loads"
+	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
+	pid=$!
+	on_cleanup "echo 1 > /sys/module/klpx_test_patch1/parameters/wake 2>/dev/null; echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null; true"
+	loop_until "grep -q klpx_tp_wait /proc/$pid/stack" 10 || fail "the sleeper is not in patch1's klpx_target_wait"
+	log "% echo 0 > enabled"
+	echo 0 > $KLPX_SYSFS/klpx_test_patch1/enabled
+	loop_until "grep -q 'klpx_tp_wait' $TASKS" 10 || fail "the sleeper does not block the disable: $(grep -P "^$pid\t" $TASKS)"
+	load_mod "$M/klpx_race_target.ko"
+	assert_eq 1 "$(cat $p)" "race target object loaded during the disable"
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition"
+	log "% echo 1 > enabled (reverse)"
+	echo 1 > $KLPX_SYSFS/klpx_test_patch1/enabled
+	wait_transition klpx_test_patch1 30
+	assert_eq 1 "$(cat $p)" "race target object after the reversal"
+	echo > $T/trace; echo 1 > $T/events/klp/klp_func_redirect/enable
+	on_cleanup "echo 0 > $T/events/klp/klp_func_redirect/enable"
+	echo 1 > /proc/klpx_race/run
+	echo 0 > $T/events/klp/klp_func_redirect/enable
+	assert_contains "$(cat $T/trace)" "klp_func_redirect: func=klpx_race_inner to=new patch=klpx_test_patch1"
+	echo 1 > /sys/module/klpx_test_patch1/parameters/wake
+	wait $pid
+	unload_mod klpx_race_target
+	disable_lp klpx_test_patch1
+}
+run_case "a module loaded during a disable is patched, and stays so when it is reversed" case_module_during_disable
+
+# Steps: klpx loaded, no patch: ftrace switched off and on; patch1 loaded:
+# switching off refused; patch1 disabled and unloaded: switched off at once.
+# Expect: klpx with no patch holds no ftrace direct call; with one it does.
+case_ftrace_enabled()
+{
+	local f=/proc/sys/kernel/ftrace_enabled
+	klpx_up
+	on_cleanup "echo 1 > $f"
+	loop_until "[ -z \"\$(grep -v '^#' $HOOKS)\" ]" 10 || fail "hooks left: $(cat $HOOKS)"
+	echo 0 > $f || fail "ftrace_enabled=0 refused with klpx loaded and no patch"
+	echo 1 > $f
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_patch1.ko"
+	echo 0 2>/dev/null > $f && fail "ftrace_enabled=0 accepted while a patch is applied"
+	assert_eq 1 "$(cat $f)" "ftrace_enabled with a patch"
+	disable_lp klpx_test_patch1
+	unload_lp klpx_test_patch1
+	assert_eq "" "$(grep -v '^#' $HOOKS)" "hooks after rmmod of the patch"
+	echo 0 > $f || fail "ftrace_enabled=0 refused right after the last patch module went"
+	echo 1 > $f
+}
+run_case "ftrace can be switched off while klpx has no patch, and not while it has one" case_ftrace_enabled
+
+# Steps: patch1 on klpx_target_answer disabled and unloaded; at once the
+# built-in livepatch's patch of the same function loads.
+# Expect: it loads (klpx released the function before rmmod returned).
+case_builtin_after_rmmod()
+{
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_patch1.ko"
+	disable_lp klpx_test_patch1
+	unload_lp klpx_test_patch1
+	load_mod "$M/klpx_test_builtin.ko" func=klpx_target_answer
+	on_cleanup 'echo 0 > /sys/kernel/livepatch/klpx_test_builtin/enabled 2>/dev/null; loop_until "[ ! -e /sys/kernel/livepatch/klpx_test_builtin ]"'
+	loop_until "grep -qx 0 /sys/kernel/livepatch/klpx_test_builtin/transition" 30 ||
+		fail "built-in transition did not finish"
+	assert_eq builtin "$(answer)" "answer under the built-in patch"
+	echo 0 > /sys/kernel/livepatch/klpx_test_builtin/enabled
+	loop_until "[ ! -e /sys/kernel/livepatch/klpx_test_builtin ]" 30 ||
+		fail "built-in patch not gone"
+}
+run_case "the built-in livepatch takes a function right after klpx's patch of it is unloaded" case_builtin_after_rmmod
+
+# Steps: patch1 disabled (its hooks park); klpx_sample enabled and
+# disabled every 0.5 s for 4 s.
+# Expect: patch1's parked hooks are released within those 4 s (a put of
+# another hook pushed their release out before).
+case_park_churn()
+{
+	local i
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_patch1.ko"
+	disable_lp klpx_test_patch1
+	log "hooks: $(grep -v '^#' $HOOKS | tr '\n' ' ')"
+	for i in 1 2 3 4 5 6 7 8; do
+		load_lp "$M/klpx_sample.ko"
+		disable_lp klpx_sample
+		unload_lp klpx_sample
+		sleep 0.5
+	done
+	assert_not_contains "$(cat $HOOKS)" "klpx_target_answer" "hooks after 4 s of churn"
+	unload_lp klpx_test_patch1
+}
+run_case "a parked hook is released after 2 s even while other patches come and go" case_park_churn
+
+# Steps: klpx_test_target's load is held for 3 s at ftrace_module_enable()
+# (the module is COMING, its ftrace call sites not yet enabled); patch1 is
+# enabled meanwhile; the load finishes.
+# Expect: the target gets patched by klpx's COMING notifier after ftrace
+# enabled its sites: patch1 answers, and ftrace prints no warning (a direct
+# call registered on the not-yet-enabled sites made ftrace_module_enable()
+# WARN and the original code run while the object said patched).
+case_enable_while_coming()
+{
+	local ins
+	klpx_up
+	# only this load is held: it runs as perl, every other insmod as kmod
+	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=3000 comm=perl
+	log "% insmod klpx_test_target.ko (held 3 s at ftrace_module_enable)"
+	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
+		syscall(313, fileno($f), "", 0) == 0 or die "finit_module: $!\n"' \
+		"$M/klpx_test_target.ko" &
+	ins=$!
+	on_cleanup "wait $ins 2>/dev/null; $RMMOD klpx_test_target 2>/dev/null; true"
+	loop_until "grep -qx coming /sys/module/klpx_test_target/initstate 2>/dev/null" 10 ||
+		fail "klpx_test_target is not COMING"
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	wait $ins || fail "insmod of the target failed"
+	wait_transition klpx_test_patch1
+	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/klpx_test_target/patched)" "target object"
+	assert_eq patch1 "$(answer)" "answer of the target loaded while patch1 was enabled"
+	assert_contains "$(dmesg_since_mark)" "klpx: applying patch 'klpx_test_patch1' to loading module 'klpx_test_target'"
+	disable_lp klpx_test_patch1
+	unload_mod klpx_test_target
+}
+run_case "a patch enabled while its target module is COMING patches it once ftrace enabled it" case_enable_while_coming
