@@ -48,17 +48,13 @@ run_case "force completes a blocked transition and pins the patch module" case_f
 case_force_replace()
 {
 	local pid out
-	mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	klpx_up
+	no_signals
 	load_mod "$M/klpx_test_target.ko" uninterruptible=1
 	load_lp "$M/klpx_test_patch2.ko" patch_wait=0
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	block_in_target; pid=$BLOCKER
 	load_lp_nowait "$M/klpx_test_replace.ko"
-	sleep 1	# time for the transition to run into the sleeper
+	wait_blocked "$pid"	# the transition ran into the sleeper
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_replace/transition)" "transition while blocked"
 	log "% echo 1 > force"
 	echo 1 > $KLPX_SYSFS/klpx_test_replace/force || fail "force refused"

@@ -433,7 +433,7 @@ spawn_sleeper()
 	local func=$1 cmd=$2 release=${3:-}
 	sh -c "$cmd" >/dev/null 2>&1 &
 	SLEEPER=$!
-	on_cleanup "${release:+$release 2>/dev/null; }wait $SLEEPER 2>/dev/null; true"
+	on_cleanup "${release:+{ $release; \} 2>/dev/null; }wait $SLEEPER 2>/dev/null; true"
 	loop_until "sleeps_in $SLEEPER $func" 10 ||
 		fail "task $SLEEPER ($cmd) did not go to sleep in $func"
 }
