@@ -475,20 +475,27 @@ _spawned()
 }
 
 # spawn_loops N 'SH-COMMANDS': N processes (sh) each running SH-COMMANDS,
-# forked by one sh (a fork each, no exec) that stays to reap them.  The
+# forked by one sh (a fork each, no exec) that stays to reap them.  They
+# all wait at a gate (a FIFO) until the last one is forked: busy loops
+# that started at once would leave the forking sh ever less CPU.  The
 # case's cleanup kills and reaps them all.
 spawn_loops()
 {
 	local n=$1 f=$KLPX_CASE_DIR/loops.$RANDOM pid
+	mkfifo "$f.gate" || fail "mkfifo $f.gate"
 	sh -c 'trap "kill \$kids 2>/dev/null; wait; exit 0" TERM
+		exec 3<>"$4"
 		i=0 kids=
 		while [ $i -lt "$1" ]; do
-			eval "$2" &
+			{ read _ <&3; exec 3>&-; eval "$2"; } &
 			kids="$kids $!"
 			i=$((i + 1))
 		done
 		echo $kids >"$3"
-		wait' sh "$n" "$2" "$f" </dev/null >/dev/null 2>&1 &
+		i=0
+		while [ $i -lt "$1" ]; do echo; i=$((i + 1)); done >&3
+		exec 3>&-
+		wait' sh "$n" "$2" "$f" "$f.gate" </dev/null >/dev/null 2>&1 &
 	pid=$!
 	_spawned "$pid" "$f" "$n" || fail "sh did not fork $n loops"
 }
