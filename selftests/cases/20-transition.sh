@@ -1,24 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 900
 # The per-task consistency model: tasks move universe only where safe.
+# (The transition under load is 22-transition-load.sh: its own VM.)
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
 TASKS=$KLPX_TASKS
-
-# trace_on [EVENT...]: record these klp events (default: all of them)
-trace_on()
-{
-	local e
-	echo > $T/trace
-	if [ $# -eq 0 ]; then
-		echo 1 > $T/events/klp/enable
-	else
-		for e in "$@"; do echo 1 > $T/events/klp/$e/enable; done
-	fi
-	on_cleanup "echo 0 > $T/events/klp/enable"
-}
 
 # Steps: a task sleeps in klpx_target_wait(); patch1 patches it (signals
 # off). Expect: transition stays 1, the state file names the task with
@@ -140,26 +129,6 @@ case_reverse()
 	assert_contains "$(cat $T/trace)" "klp_transition_complete: patch=klpx_test_patch1 target=unpatched"
 }
 run_case "writing 0 to enabled mid-transition reverses it and every task returns" case_reverse
-
-# Steps: 128 processes read a patched function in a loop, 2 busy user
-# loops, 500 sleeping processes; enable and disable patch1.
-# Expect: both transitions complete.
-case_load()
-{
-	klpx_up
-	load_mod "$M/klpx_test_target.ko"
-	# sleepers first: forking is slow once the CPUs are busy (TCG)
-	spawn_sleepers 500
-	spawn_loops 128 'while :; do read a < /proc/klpx_target/answer; done'
-	spawn_loops 2 'while :; do :; done'
-	trace_on klp_transition_complete
-	load_lp "$M/klpx_test_patch1.ko"
-	assert_eq patch1 "$(answer)" "answer under load"
-	disable_lp klpx_test_patch1
-	assert_eq original "$(answer)" "answer after disable under load"
-	assert_contains "$(cat $T/trace)" "klp_transition_complete: patch=klpx_test_patch1 target=unpatched"
-}
-run_case "transitions complete under 128 callers, busy loops and 500 sleepers" case_load
 
 # hog_spins PID: PID runs sh, is runnable and has had user time (utime:
 # field 14 of /proc/PID/stat, the 12th after "pid (comm) ")

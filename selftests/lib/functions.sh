@@ -399,6 +399,20 @@ set_param()
 	on_cleanup "echo $old > $f"
 }
 
+# trace_on [EVENT...]: clear the trace buffer and record these klp events
+# (default: all of them) for the rest of the case.
+trace_on()
+{
+	local e t=/sys/kernel/tracing
+	echo > $t/trace
+	if [ $# -eq 0 ]; then
+		echo 1 > $t/events/klp/enable
+	else
+		for e in "$@"; do echo 1 > $t/events/klp/$e/enable; done
+	fi
+	on_cleanup "echo 0 > $t/events/klp/enable"
+}
+
 # no_signals: no fake signals or wakeups for the rest of the case (a
 # blocked task stays blocked): signal_delay_ms far beyond any case.
 no_signals()
