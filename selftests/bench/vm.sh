@@ -252,10 +252,11 @@ elif [ "$qrc" != 0 ]; then
 	problem "QEMU exited with status $qrc: $(head -c 500 "$run/qemu.err" 2>/dev/null)"
 	tail_serial 40
 elif [ ! -f "$run/status" ]; then
+	where=$(where_in_guest)
 	if grep -q 'Kernel panic' "$run/serial.log" 2>/dev/null; then
-		problem "the guest kernel panicked"
+		problem "the guest kernel panicked${where:+ $where}"
 	else
-		problem "the guest stopped before the command finished (no status)"
+		problem "the guest stopped before the command finished (no status)${where:+ $where}"
 	fi
 	tail_serial 40
 fi
