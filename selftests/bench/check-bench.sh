@@ -14,7 +14,7 @@
 #   5. a hang: the wall-clock timeout kills the VM;
 #   6. make check's runner (check.sh), five case files in VMs three at a
 #      time: a passing case, a failing case, a WARN in a case, a WARN after
-#      the last case, and a case that hangs (its file's own 60 s timeout).
+#      the last case, and a case that hangs (its file's own 90 s timeout).
 #      The hang is reported with its file, its case and the guest's last
 #      kernel-log lines, each failure counts once, the passing VMs still
 #      count, numbering runs 1..N across the VMs, and the last line is
@@ -98,7 +98,7 @@ expect hang "a hung guest is killed at the timeout and fails the run" \
 	>"$work/parallel.out" 2>&1; echo $? >"$work/parallel.rc" )
 expect parallel "parallel VMs: a hang, a failing case and WARNs in some VMs each fail the run" \
 	'^# check: 5 case files, 3 VMs at a time' \
-	'^not ok [0-9]+ - selftests/meta/hang.sh: VM timed out after 60s \(KLPX_VM_TIMEOUT\) in selftests/meta/hang.sh, during case [0-9]+ of the VM: meta: a case that never ends; killed it$' \
+	'^not ok [0-9]+ - selftests/meta/hang.sh: VM timed out after 90s \(KLPX_VM_TIMEOUT\) in selftests/meta/hang.sh, during case [0-9]+ of the VM: meta: a case that never ends; killed it$' \
 	'^# bench: last lines of .*/hang/serial.log:$' \
 	'klpx-test: meta: sleeping for good' \
 	'^not ok [0-9]+ - meta: a deliberately failing case$' \
@@ -108,7 +108,7 @@ expect parallel "parallel VMs: a hang, a failing case and WARNs in some VMs each
 	'^ok [0-9]+ - meta: a passing case$' \
 	'^ok [0-9]+ - meta: a passing case before a WARN outside any case$' \
 	'^1\.\.11$' \
-	'^# +[0-9]+s \(60s\) +selftests/meta/hang.sh +1 passed, 1 failed TIMED OUT$' \
+	'^# +[0-9]+s \(90s\) +selftests/meta/hang.sh +1 passed, 1 failed TIMED OUT$' \
 	'^# total: '
 # numbering: 1..11 once each, in order; the closing line is the last
 n=$((n + 1))

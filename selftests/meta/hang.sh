@@ -4,12 +4,12 @@
 # hang.sh - a case that never ends (make check-bench only): its VM must be
 # killed at its own timeout, the report must name this file and the case,
 # and the run must fail while the other VMs' results still count.
-# vm-timeout: 60
+# vm-timeout: 90
 
 # shellcheck source=selftests/lib/functions.sh
 . "$KLPX_ROOT/selftests/lib/functions.sh"
 
-# Steps: sleep for good.  Expect: the bench kills the VM at 60 s.
+# Steps: sleep for good.  Expect: the bench kills the VM at 90 s.
 case_hang()
 {
 	log "meta: sleeping for good"
