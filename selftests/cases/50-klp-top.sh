@@ -186,11 +186,11 @@ case_stacked()
 run_case "klp-top adds up the calls of a function with two patches on it" case_stacked
 
 # Steps: a sleeper blocks patch1; klp-top --wait --timeout 3, then --wait
-# while the sleeper is released after 2 s.  Expect: exit 1 naming the
+# and, once it waits, the sleeper is released.  Expect: exit 1 naming the
 # blocker, then exit 0 "transition to patched completed".
 case_wait()
 {
-	local out rc
+	local out rc pid
 	klpx_up
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
@@ -202,10 +202,17 @@ case_wait()
 	assert_contains "$out" "klp-top: timeout after 3.0s: klpx_test_patch1 still in transition to patched"
 	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
 		fail "blocker $BLOCKER not printed"
-	# a deliberate delay, not a wait for a state: --wait must be waiting
-	# (not find the transition over) when the blocker is released
-	( sleep 2; echo 1 > /proc/klpx_target/release ) &
-	out=$("$TOP" --wait klpx_test_patch1 --timeout 120 2>&1); rc=$?
+	# the blocker is released once --wait waits in its poll loop (a fixed
+	# 2 s was too short for klp-top to start on a busy host: it then found
+	# the transition over, "not in transition")
+	"$TOP" --wait klpx_test_patch1 --timeout 120 >/tmp/klp-top-wait.$$ 2>&1 &
+	pid=$!
+	on_cleanup "kill $pid 2>/dev/null; rm -f /tmp/klp-top-wait.$$"
+	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
+		fail "klp-top --wait is not waiting after 60 s"
+	echo 1 > /proc/klpx_target/release
+	wait $pid; rc=$?
+	out=$(cat /tmp/klp-top-wait.$$)
 	echo "$out"
 	assert_eq 0 "$rc"
 	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
