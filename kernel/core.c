@@ -311,8 +311,6 @@ void klpx_replace_complete(struct klpx_patch *patch)
 		klpx_unpatch_objects(old);
 		old->enabled = false;
 		trace_klp_patch_replaced(patch, old);
-		pr_debug("'%s': replaced patch '%s'\n",
-			  klpx_patch_name(patch), klpx_patch_name(old));
 		list_move_tail(&old->list, &klpx_replaced);
 		klpx_free_patch_async(old);
 	}

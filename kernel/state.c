@@ -30,14 +30,24 @@ EXPORT_SYMBOL_GPL(klpx_get_state);
  * klpx_get_prev_state() - state @id of the patches enabled before the one
  * in transition: for its callbacks, to take the state over. NULL outside
  * a transition or if no earlier patch has it.
+ *
+ * An atomic replace moves the patches it replaced to klpx_replaced before
+ * its post_patch callbacks run; they count as earlier, and the newest
+ * state wins (klpx_replaced holds older patches first, like klpx_patches).
  */
 struct klpx_state *klpx_get_prev_state(unsigned long id)
 {
 	struct klpx_patch *patch, *cur = klpx_transition_patch;
 	struct klpx_state *state, *last = NULL;
 
+	lockdep_assert_held(&klpx_mutex);
 	if (WARN_ON_ONCE(!cur))
 		return NULL;
+	list_for_each_entry(patch, &klpx_replaced, list) {
+		state = klpx_get_state(patch, id);
+		if (state)
+			last = state;
+	}
 	klpx_for_each_patch(patch) {
 		if (patch == cur)
 			break;
