@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 600
+# vm-timeout: 540
 # klpx.ko core: patches, objects, funcs, func stacks, sysfs, bad input.
 . "$(dirname "$0")/../lib/functions.sh"
 

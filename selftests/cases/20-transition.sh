@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 900
+# vm-timeout: 600
 # The per-task consistency model: tasks move universe only where safe.
 # (The transition under load is 22-transition-load.sh: its own VM.)
 . "$(dirname "$0")/../lib/functions.sh"
