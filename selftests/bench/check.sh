@@ -89,8 +89,9 @@ runs="$cache/runs"
 mkdir -p "$runs"
 top=$(mktemp -d "$runs/$(date +%Y%m%d-%H%M%S).XXXX")
 ln -sfn "$(basename "$top")" "$runs/last"
-# keep the newest 10 runs (vm.sh's rule)
-ls -1d "$runs"/2*.* 2>/dev/null | sort | head -n -10 | xargs -r rm -rf
+touch "$top/.running"
+trap 'rm -f "$top/.running"' EXIT
+prune_runs "$runs"
 
 # --- the VMs ----------------------------------------------------------------
 

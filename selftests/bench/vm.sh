@@ -123,8 +123,9 @@ else
 	mkdir -p "$runs"
 	run=$(mktemp -d "$runs/$(date +%Y%m%d-%H%M%S).XXXX")
 	ln -sfn "$(basename "$run")" "$runs/last"
-	# keep the newest 10 runs
-	ls -1d "$runs"/2*.* 2>/dev/null | sort | head -n -10 | xargs -r rm -rf
+	touch "$run/.running"
+	trap 'rm -f "$run/.running"' EXIT
+	prune_runs "$runs"
 fi
 
 if [ -n "$shell" ]; then tty=ttyS0; else tty=ttyS1; fi
