@@ -3,7 +3,7 @@
 #
 # pass.sh - a case that passes (make check-bench only): its VM's result
 # must still count when another VM of the same run fails or hangs.
-# vm-timeout: 120
+# vm-timeout: 600
 
 # shellcheck source=selftests/lib/functions.sh
 . "$KLPX_ROOT/selftests/lib/functions.sh"

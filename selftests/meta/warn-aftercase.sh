@@ -4,7 +4,7 @@
 # warn-aftercase.sh - a case file that loads the WARNing module after its
 # last case, outside any case (make check-bench only): run.sh's check of
 # the kernel log after the last case must fail the run.
-# vm-timeout: 120
+# vm-timeout: 600
 
 # shellcheck source=selftests/lib/functions.sh
 . "$KLPX_ROOT/selftests/lib/functions.sh"
