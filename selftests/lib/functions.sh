@@ -478,11 +478,14 @@ spawn_sleepers()
 }
 
 # _spawned PID FILE N: wait until FILE (written by PID) lists N pids;
-# the cleanup kills them and PID, and reaps PID
+# the cleanup kills them and PID, and waits until PID (which reaps them)
+# is gone, so that each group exits before the next is killed: hundreds
+# of tasks exiting at once beside busy loops starve the guest's RCU
+# kthread under TCG
 _spawned()
 {
 	local -a k
-	on_cleanup "kill \$(<$2) $1 2>/dev/null; wait $1 2>/dev/null; true"
+	on_cleanup "kill \$(<$2) $1 2>/dev/null; loop_until '! kill -0 $1 2>/dev/null' 120; true"
 	loop_until "[ -s $2 ] || ! kill -0 $1 2>/dev/null" 300
 	read -r -a k 2>/dev/null <"$2"
 	[ "${#k[@]}" = "$3" ]
