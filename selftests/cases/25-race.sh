@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 360
+# vm-timeout: 480
 # Threads call a patched path without pause while patches are enabled,
 # disabled, reversed mid-transition and replaced, over and over: every
 # thread sees the answer change at most once per transition (it is old

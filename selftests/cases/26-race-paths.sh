@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 600
+# vm-timeout: 660
 # The fast and the slow path: every call answered by the right version
 # while patches come, go, reverse and replace under hammering callers.
 . "$(dirname "$0")/../lib/functions.sh"

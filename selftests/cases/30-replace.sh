@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 360
 # Atomic replace, callbacks, shadow variables, states, upstream sources.
 . "$(dirname "$0")/../lib/functions.sh"
 
