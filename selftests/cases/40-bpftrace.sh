@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 360
+# vm-timeout: 600
 # The bpftrace one-liners of docs/bpftrace.md, each run on a real transition.
 . "$(dirname "$0")/../lib/functions.sh"
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 360
+# vm-timeout: 600
 # `make bench` with tiny sizes, so that it cannot rot: every step runs and
 # every call is answered by the version its caller's universe demands.
 # Speed is reported, never asserted here.
