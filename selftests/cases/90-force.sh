@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 240
+# vm-timeout: 300
 # force: the last case file, since a forced patch module stays loaded for
 # good (and with it klpx.ko) until the VM stops.
 . "$(dirname "$0")/../lib/functions.sh"
