@@ -231,6 +231,7 @@ tail_serial()
 where_in_guest()
 {
 	awk '
+		{ sub(/\r$/, "") }	# the serial console ends lines with CR LF
 		/klpx-test: file / { sub(/.*klpx-test: file /, ""); file = $0; c = "" }
 		/klpx-test: ==== case [0-9]+: / { sub(/.*klpx-test: ==== case /, ""); c = $0 }
 		/klpx-test: ---- case [0-9]+ done/ { c = "" }
