@@ -4,8 +4,10 @@
 #
 #   make              klpx.ko, test modules, BPF objects, tools, the kernel's
 #                     own livepatch selftests (build/upstream, from linux-source-6.1)
-#   make check        install deps, build, boot the VM, run every selftest
-#   make check-bench  prove the bench catches a failing case and a WARN
+#   make check        install deps, build, run every selftest case file in its
+#                     own VM, J=N at a time (default nproc), one TAP stream
+#   make check-bench  prove the bench catches a failing case, a WARN, a panic
+#                     and a hang, also among parallel VMs
 #   make bench        klpx against the built-in livepatch in one VM boot
 #                     (docs/performance.md; BENCH_ROUNDS, BENCH_SIZES, ...)
 #   make demo         install deps, build, boot, load klpx and the sample patch
@@ -16,7 +18,8 @@
 #
 # KDIR=dir builds against another kernel (default: the reference kernel's
 # headers, from selftests/bench/env.sh), e.g. KDIR=/lib/modules/$(uname -r)/build.
-# V=1 shows the commands.  KLPX_CASES="selftests/cases/1*.sh" runs a subset.
+# V=1 shows the commands.  KLPX_CASES="selftests/cases/1*.sh" runs a subset;
+# J=N (or KLPX_JOBS=N) sets how many VMs make check runs at a time.
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -98,7 +101,7 @@ deps:
 # has installed the headers.
 check: deps
 	$(Q)$(MAKE) all
-	$(Q)$(BENCH)/vm.sh --tap -- selftests/run.sh
+	$(Q)$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh
 
 meta-modules:
 	$(Q)$(call KBUILD,selftests/meta/warn,modules)
@@ -137,4 +140,4 @@ clean:
 	$(Q)rm -rf build
 
 help:
-	@sed -n '3,20s/^# \{0,1\}//p' Makefile
+	@sed -n '3,23s/^# \{0,1\}//p' Makefile

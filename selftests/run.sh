@@ -55,6 +55,7 @@ if [ ${#files[@]} = 0 ]; then
 fi
 
 for f in "${files[@]}"; do
+	echo "klpx-test: file $f" >/dev/kmsg
 	before=$(cat "$KLPX_TAP_DIR/n")
 	bash "$f" </dev/null
 	rc=$?
@@ -70,6 +71,14 @@ for f in "${files[@]}"; do
 	fi
 done
 
+# The kernel log after the last case: what a case file did outside its
+# cases, or tasks it left behind, with no later case to see it.
+if splats=$(kernel_log | _after_last 'klpx-test: ---- ' | klog_splats 60); then
+	n=$(_tap_next)
+	echo "not ok $n - the kernel log after the last case reports a problem"
+	printf '%s\n' "$splats" | sed 's/^/# /'
+	_tap_count failed "$n"
+fi
 echo "klpx-bench: kernel log checked" >/dev/kmsg
 
 count()

@@ -11,9 +11,16 @@
 #   3. the same module loaded outside any case (selftests/meta/warn-nocase.sh):
 #      the host's scan of the guest kernel log fails the run;
 #   4. a kernel panic: the VM stops, the bench says so;
-#   5. a hang: the wall-clock timeout kills the VM.
-# Two VMs run at a time (one host thread each).  Exit status 0 only if
-# every failure was detected.
+#   5. a hang: the wall-clock timeout kills the VM;
+#   6. make check's runner (check.sh), five case files in VMs three at a
+#      time: a passing case, a failing case, a WARN in a case, a WARN after
+#      the last case, and a case that hangs (its file's own 90 s timeout).
+#      The hang is reported with its file, its case and the guest's last
+#      kernel-log lines, each failure counts once, the passing VMs still
+#      count, numbering runs 1..N across the VMs, and the last line is
+#      "7 passed, 4 failed".
+# Checks 1-5 run two VMs at a time (one host thread each).  Exit status 0
+# only if every failure was detected.
 
 set -uo pipefail
 
@@ -82,6 +89,39 @@ KLPX_VM_TIMEOUT=25 boot hang -- sleep 600
 wait
 expect hang "a hung guest is killed at the timeout and fails the run" \
 	'^# bench: FAIL: VM timed out after 25s'
+
+# 6: several VMs at once through check.sh (make check); the files' own
+# "# vm-timeout:" lines apply, so no KLPX_VM_TIMEOUT from outside.  The
+# four that end by themselves have 600 s (on a host busy with other VMs a
+# boot alone took over 2 minutes); hang.sh, 90 s, starts last, beside them.
+( env -u KLPX_VM_TIMEOUT -u KLPX_VM_TIMEOUT_SCALE KLPX_JOBS=3 "$here/check.sh" \
+	selftests/meta/pass.sh selftests/meta/fail.sh selftests/meta/warn.sh \
+	selftests/meta/warn-aftercase.sh selftests/meta/hang.sh \
+	>"$work/parallel.out" 2>&1; echo $? >"$work/parallel.rc" )
+expect parallel "parallel VMs: a hang, a failing case and WARNs in some VMs each fail the run" \
+	'^# check: 5 case files, 3 VMs at a time' \
+	'^not ok [0-9]+ - selftests/meta/hang.sh: VM timed out after 90s \(KLPX_VM_TIMEOUT\) in selftests/meta/hang.sh, during case [0-9]+ of the VM: meta: a case that never ends; killed it$' \
+	'^# bench: last lines of .*/hang/serial.log:$' \
+	'klpx-test: meta: sleeping for good' \
+	'^not ok [0-9]+ - meta: a deliberately failing case$' \
+	'^not ok [0-9]+ - meta: a module that WARNs on load$' \
+	'^not ok [0-9]+ - the kernel log after the last case reports a problem$' \
+	'^# +> .*WARNING: .*klpx_test_warn' \
+	'^ok [0-9]+ - meta: a passing case$' \
+	'^ok [0-9]+ - meta: a passing case before a WARN outside any case$' \
+	'^1\.\.11$' \
+	'^# +[0-9]+s \(90s\) +selftests/meta/hang.sh +1 passed, 1 failed TIMED OUT$' \
+	'^# total: '
+# numbering: 1..11 once each, in order; the closing line is the last
+n=$((n + 1))
+nums=$(grep -E '^(not )?ok [0-9]+' "$work/parallel.out" | sed -E 's/^(not )?ok ([0-9]+).*/\2/' | tr '\n' ' ')
+last=$(tail -n 1 "$work/parallel.out")
+if [ "$nums" = "$(seq -s ' ' 1 11) " ] && [ "$last" = "7 passed, 4 failed" ]; then
+	echo "ok $n - parallel VMs: cases numbered 1..11 across VMs, last line '$last'"
+else
+	echo "not ok $n - parallel VMs: numbers '$nums', last line '$last' (want 1..11, '7 passed, 4 failed')"
+	bad=$((bad + 1))
+fi
 
 echo "check-bench: $((n - bad)) of $n failures detected"
 [ "$bad" = 0 ]

@@ -118,13 +118,14 @@ runs="$KLPX_CACHE/runs"
 if [ -n "${KLPX_RUN_DIR:-}" ]; then
 	run=$KLPX_RUN_DIR
 	mkdir -p "$run"
-	rm -f "$run"/{status,init-status,dmesg,output,serial.log}
+	rm -f "$run"/{status,init-status,dmesg,output,serial.log,summary,qemu.rc,qemu.pid}
 else
 	mkdir -p "$runs"
 	run=$(mktemp -d "$runs/$(date +%Y%m%d-%H%M%S).XXXX")
 	ln -sfn "$(basename "$run")" "$runs/last"
-	# keep the newest 10 runs
-	ls -1d "$runs"/2*.* 2>/dev/null | sort | head -n -10 | xargs -r rm -rf
+	touch "$run/.running"
+	trap 'rm -f "$run/.running"' EXIT
+	prune_runs "$runs"
 fi
 
 if [ -n "$shell" ]; then tty=ttyS0; else tty=ttyS1; fi
@@ -172,7 +173,8 @@ qemu=(qemu-system-x86_64
 	-virtfs "local,path=/,mount_tag=klpxroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$run,mount_tag=klpxresults,security_model=none,multidevs=remap"
 	-device virtio-rng-pci
-	-nic none)
+	-nic none
+	-pidfile "$run/qemu.pid")
 
 if [ -n "$shell" ]; then
 	msg "interactive VM: Ctrl-A X quits; run dir $run"
@@ -224,17 +226,39 @@ tail_serial()
 	tail -n "${1:-40}" "$run/serial.log" 2>/dev/null | sed 's/^/#   /'
 }
 
+# where_in_guest: "in FILE, during case N 'DESC'" from the marks run.sh and
+# run_case write into the kernel log (the console: serial.log)
+where_in_guest()
+{
+	awk '
+		{ sub(/\r$/, "") }	# the serial console ends lines with CR LF
+		/klpx-test: file / { sub(/.*klpx-test: file /, ""); file = $0; c = "" }
+		/klpx-test: ==== case [0-9]+: / { sub(/.*klpx-test: ==== case /, ""); c = $0 }
+		/klpx-test: ---- case [0-9]+ done/ { c = "" }
+		END {
+			s = ""
+			if (file != "") s = "in " file
+			if (c != "") {
+				n = c; sub(/:.*/, "", n); d = c; sub(/^[0-9]+: /, "", d)
+				s = s (s != "" ? ", " : "") "during case " n " of the VM: " d
+			} else if (file != "") s = s ", between cases"
+			print s
+		}' "$run/serial.log" 2>/dev/null
+}
+
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	problem "VM timed out after ${timeout_s}s (KLPX_VM_TIMEOUT); killed it"
+	where=$(where_in_guest)
+	problem "VM timed out after ${timeout_s}s (KLPX_VM_TIMEOUT)${where:+ $where}; killed it"
 	tail_serial 40
 elif [ "$qrc" != 0 ]; then
 	problem "QEMU exited with status $qrc: $(head -c 500 "$run/qemu.err" 2>/dev/null)"
 	tail_serial 40
 elif [ ! -f "$run/status" ]; then
+	where=$(where_in_guest)
 	if grep -q 'Kernel panic' "$run/serial.log" 2>/dev/null; then
-		problem "the guest kernel panicked"
+		problem "the guest kernel panicked${where:+ $where}"
 	else
-		problem "the guest stopped before the command finished (no status)"
+		problem "the guest stopped before the command finished (no status)${where:+ $where}"
 	fi
 	tail_serial 40
 fi

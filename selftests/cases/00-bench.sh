@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 420
 #
 # 00-bench.sh - the bench itself: the guest can load klpx and runs the
 # tracing tools every later case relies on.

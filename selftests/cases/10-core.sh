@@ -1,13 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 540
 # klpx.ko core: patches, objects, funcs, func stacks, sysfs, bad input.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
-answer() { cat /proc/klpx_target/answer; }
-# klpx_up: klpx.ko stays loaded across the cases of this file (a case's
-# cleanup unloads only what it loaded itself); unloaded at the end.
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 
 # Steps: load klpx and the sample patch of cmdline_proc_show (vmlinux).
 # Expect: /proc/cmdline says the kernel is patched, the sysfs files say
@@ -70,6 +67,7 @@ stack_setup()
 }
 
 # Steps: patch1 then patch2 on the same func; disable patch2, then patch1.
+# Expect: patch2 answers, then patch1, then the original code.
 case_stack_top()
 {
 	stack_setup
@@ -81,6 +79,7 @@ case_stack_top()
 run_case "two patches on one func: the newest runs, disabling it falls back to the older" case_stack_top
 
 # Steps: patch1 then patch2; disable patch1 (the one in the middle).
+# Expect: patch2 still answers and its stack_order becomes 1.
 case_stack_middle()
 {
 	stack_setup
@@ -92,6 +91,8 @@ case_stack_middle()
 }
 run_case "disabling the older patch keeps the newer one running; stack_order follows" case_stack_middle
 
+# Steps (each "bad" line below): load klpx_test_bad bad=BAD.
+# Expect: refused with ERRNO, one klpx message, the original code runs.
 # bad_case BAD ERRNO MESSAGE: klpx_test_bad bad=BAD is refused with ERRNO,
 # one "klpx: patch '" message goes on with MESSAGE, the func still runs its original code.
 bad_case()
@@ -167,6 +168,8 @@ case_sympos_ok()
 run_case "old_sympos picks the second of a repeated name" case_sympos_ok
 
 # Steps: a module enables its patch, then the same patch again.
+# Expect: the second enable returns -EINVAL ("already enabled"); the patch
+# enabled once works and disables.
 case_twice()
 {
 	klpx_up
@@ -200,6 +203,7 @@ case_sysfs_garbage()
 run_case "sysfs rejects garbage and the current value with EINVAL and changes nothing" case_sysfs_garbage
 
 # Steps: the built-in livepatch patches one function, klpx another.
+# Expect: both enabled at once, klpx's patch answers.
 case_builtin_beside()
 {
 	klpx_up
@@ -215,6 +219,7 @@ case_builtin_beside()
 run_case "klpx and the built-in livepatch work side by side on different functions" case_builtin_beside
 
 # Steps: built-in patches klpx_target_answer, then klpx tries the same.
+# Expect: klpx refuses with EBUSY, naming the other owner; built-in answers.
 case_builtin_first()
 {
 	klpx_up
@@ -232,6 +237,7 @@ case_builtin_first()
 run_case "klpx is refused with EBUSY on a function the built-in livepatch owns" case_builtin_first
 
 # Steps: klpx patches klpx_target_answer, then the built-in tries the same.
+# Expect: the built-in is refused with EBUSY; klpx's patch still answers.
 case_klpx_first()
 {
 	klpx_up
@@ -245,6 +251,7 @@ case_klpx_first()
 run_case "the built-in livepatch is refused with EBUSY on a function klpx owns" case_klpx_first
 
 # Steps: rmmod klpx while a patch exists.
+# Expect: refused ("in use"), the patch stays.
 case_rmmod_core()
 {
 	klpx_up

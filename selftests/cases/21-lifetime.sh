@@ -8,11 +8,8 @@
 
 M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
-TASKS=/sys/kernel/debug/klpx/tasks
+TASKS=$KLPX_TASKS
 HOOKS=/sys/kernel/debug/klpx/hooks
-DELAY=/sys/module/klpx/parameters/signal_delay_ms
-answer() { cat /proc/klpx_target/answer; }
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 
 # zombie_of PPID: the pid of a zombie child of PPID (one awk for all tasks:
 # an exec per task takes seconds under TCG)
@@ -58,14 +55,11 @@ case_pid_above_map()
 {
 	local pid old hi got high
 	klpx_up
-	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	no_signals
 	old=$(cat /proc/sys/kernel/pid_max)
 	on_cleanup "echo $old > /proc/sys/kernel/pid_max"
 	load_mod "$M/klpx_test_target.ko"
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	block_in_target; pid=$BLOCKER
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	loop_until "grep -qP '^$BASHPID\t[^\t]*\tpatched' $TASKS" 10 ||
 		fail "this shell did not switch: $(grep -P "^$BASHPID\t" $TASKS)"
@@ -99,14 +93,14 @@ case_module_during_disable()
 {
 	local pid p=$KLPX_SYSFS/klpx_test_patch1/klpx_race_target/patched
 	klpx_up
-	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
+	no_signals
 	load_mod "$M/klpx_test_target.ko"
 	load_lp "$M/klpx_test_patch1.ko" new_wait_sleeps=1 late_object=1
 	assert_eq 0 "$(cat $p)" "race target object before it loads"
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /sys/module/klpx_test_patch1/parameters/wake 2>/dev/null; echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_tp_wait /proc/$pid/stack" 10 || fail "the sleeper is not in patch1's klpx_target_wait"
+	# asleep in patch1's own klpx_target_wait()
+	spawn_sleeper klpx_tp_wait 'echo 1 > /proc/klpx_target/block' \
+		'echo 1 > /sys/module/klpx_test_patch1/parameters/wake; echo 1 > /proc/klpx_target/release'
+	pid=$SLEEPER
 	log "% echo 0 > enabled"
 	echo 0 > $KLPX_SYSFS/klpx_test_patch1/enabled
 	loop_until "grep -P '^$pid\t' $TASKS | grep -q 'function on stack'" 10 ||
@@ -190,6 +184,8 @@ case_park_churn()
 		load_lp "$M/klpx_sample.ko"
 		disable_lp klpx_sample
 		unload_lp klpx_sample
+		# the churn's pace, not a wait for a state: the parked hooks'
+		# 2 s release must happen while patches keep coming and going
 		sleep 0.5
 	done
 	assert_not_contains "$(cat $HOOKS)" "klpx_target_answer" "hooks after 4 s of churn"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 480
 # Threads call a patched path without pause while patches are enabled,
 # disabled, reversed mid-transition and replaced, over and over: every
 # thread sees the answer change at most once per transition (it is old
@@ -9,16 +10,18 @@
 M=$KLPX_TEST_MODS
 PERF=$KLPX_ROOT/selftests/perf/klpx-perf
 D=$KLPX_SYSFS/klpx_bench_lp
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 ctl() { echo "$*" >/proc/klpx_bench/ctl || fail "ctl $*"; }
 
+# Steps: 4 hammering threads; patch enabled/disabled 5 times, enabled and
+# reversed while a holder blocks it 3 times, replaced 3 times.
+# Expect: no bad answer, >1000 calls, each thread saw at most one change
+# per transition and at least one in all.
 case_race()
 {
 	local out hp holder i t=0 calls max bad
 	[ -x "$PERF" ] || fail "no $PERF: build it with make"
 	klpx_up
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	no_signals
 	load_mod "$M/klpx_bench_target.ko"
 	out=/tmp/race.$$
 	"$PERF" hammer 4 >"$out" &
@@ -31,9 +34,9 @@ case_race()
 	done
 	for i in 1 2 3; do
 		# a transition held by a sleeper in klpx_bench_hold(), reversed
-		( echo "hold 1" >/proc/klpx_bench/ctl ) &
-		holder=$!
-		loop_until "grep -q klpx_bench_hold /proc/$holder/stack" 10 || fail "holder did not sleep"
+		spawn_sleeper klpx_bench_hold 'echo "hold 1" >/proc/klpx_bench/ctl' \
+			'echo go >/proc/klpx_bench/ctl'
+		holder=$SLEEPER
 		load_lp_nowait "$M/klpx_bench_lp.ko"; t=$((t + 1))
 		assert_eq 1 "$(cat $D/transition)" "transition held"
 		echo 0 > $D/enabled; t=$((t + 1))
@@ -61,5 +64,6 @@ case_race()
 }
 run_case "hammering threads see each transition once: enable, disable, reverse, replace" case_race
 
+# Steps: rmmod klpx.  Expect: it unloads.
 case_core_unload() { unload_mod klpx; }
 run_case "the core unloads after the race case" case_core_unload

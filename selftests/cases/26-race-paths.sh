@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 660
 # The fast and the slow path: every call answered by the right version
 # while patches come, go, reverse and replace under hammering callers.
 . "$(dirname "$0")/../lib/functions.sh"
@@ -8,7 +9,6 @@ M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
 HOOKS=/sys/kernel/debug/klpx/hooks
 RACE=/proc/klpx_race/stats
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' $RACE; }
 # path_of FUNC: fast or slow, from the hooks file
 path_of() { awk -v f="$1" '$1 == f { print $NF }' $HOOKS; }
@@ -22,6 +22,16 @@ hammer()
 		sh -c 'while :; do echo 300 > /proc/klpx_race/run; done' 2>/dev/null &
 		on_cleanup "kill $! 2>/dev/null; wait $! 2>/dev/null; true"
 	done
+}
+
+# calls_run [N]: wait (30 s) until the hammers have run N (300: one write
+# of a hammer) more checks: calls made in the state the patches are in now
+calls_run()
+{
+	local c0
+	c0=$(stat_of calls)
+	loop_until "[ \"\$(stat_of calls)\" -ge $((c0 + ${1:-300})) ]" 30 ||
+		fail "the hammers ran fewer than ${1:-300} checks in 30 s ($(stat_of calls) after $c0)"
 }
 
 # no_mismatch WHAT: the checks so far all got the version they wanted
@@ -53,10 +63,10 @@ case_race()
 			fail "the reversed p2 did not go"
 		unload_mod klpx_race_p2
 		load_lp "$M/klpx_race_p2.ko"
-		sleep 0.3
+		calls_run
 		echo 1 > $T/events/klp/klp_func_redirect/enable
 		assert_eq slow "$(path_of klpx_race_outer)" "path while traced"
-		sleep 0.3
+		calls_run
 		echo 0 > $T/events/klp/klp_func_redirect/enable
 		disable_lp klpx_race_p2
 		unload_mod klpx_race_p2
@@ -64,7 +74,7 @@ case_race()
 		loop_until "[ ! -e $KLPX_SYSFS/klpx_race_p1 ]" ||
 			fail "the replaced p1 did not go"
 		unload_mod klpx_race_p1
-		sleep 0.3
+		calls_run
 		disable_lp klpx_race_r
 		unload_mod klpx_race_r
 		no_mismatch "after round $r"
@@ -103,6 +113,7 @@ case_traced_calls()
 }
 run_case "while klp_func_redirect is traced every call fires it; fast again after" case_traced_calls
 
+# Steps: rmmod klpx.  Expect: it unloads.
 case_core_unload()
 {
 	unload_mod klpx

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 360
 # Atomic replace, callbacks, shadow variables, states, upstream sources.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
-answer() { cat /proc/klpx_target/answer; }
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
-# klpx_test_target's klpx_target_wait() sleeps only in its original code
+# klpx_test_target's klpx_target_wait() sleeps only in its original code:
+# the block write must NOT return within 2 s (a bound for something that
+# must not happen, so a fixed time)
 wait_is_original()
 {
 	timeout 2 sh -c 'echo 1 > /proc/klpx_target/block'
@@ -56,18 +57,13 @@ run_case "atomic replace over two stacked patches: nops, old patches freed and r
 # Expect: the reversed replace patch goes, patch1 keeps working.
 case_replace_reverse()
 {
-	local pid
 	klpx_up
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	no_signals
 	load_mod "$M/klpx_test_target.ko" uninterruptible=1
 	load_lp "$M/klpx_test_patch1.ko" patch_wait=0
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the sleeper did not sleep"
+	block_in_target
 	load_lp_nowait "$M/klpx_test_replace.ko"
-	sleep 1
+	wait_blocked "$BLOCKER"
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_replace/transition)" "replace transition while blocked"
 	log "% echo 0 > klpx_test_replace/enabled"
 	echo 0 > $KLPX_SYSFS/klpx_test_replace/enabled || fail "reverse refused"
@@ -79,6 +75,7 @@ case_replace_reverse()
 run_case "a replace patch reversed mid-transition leaves the old patches as they were" case_replace_reverse
 
 # Steps: target loaded, then the callbacks patch; disable it.
+# Expect: pre_patch, post_patch, pre_unpatch, post_unpatch, in order.
 case_cb_target_first()
 {
 	klpx_up
@@ -90,6 +87,7 @@ case_cb_target_first()
 run_case "callbacks: target loaded before the patch: pre/post patch, pre/post unpatch" case_cb_target_first
 
 # Steps: the callbacks patch, then the target loads, then it goes.
+# Expect: no callback before the target loads; then the full cycle.
 case_cb_target_later()
 {
 	klpx_up
@@ -104,6 +102,7 @@ case_cb_target_later()
 run_case "callbacks: target loaded after the patch, then going" case_cb_target_later
 
 # Steps: pre_patch returns -ENODEV while the patch loads.
+# Expect: the load is refused with ENODEV; only pre_patch ran.
 case_cb_pre_patch_fails()
 {
 	klpx_up
@@ -115,6 +114,7 @@ case_cb_pre_patch_fails()
 run_case "callbacks: a failing pre_patch refuses the patch, no post_unpatch runs" case_cb_pre_patch_fails
 
 # Steps: the callbacks patch loaded; pre_patch set to fail; target loads.
+# Expect: the target is refused with ENODEV; once pre_patch agrees it loads patched.
 case_cb_pre_patch_refuses_module()
 {
 	klpx_up
@@ -132,6 +132,7 @@ case_cb_pre_patch_refuses_module()
 run_case "callbacks: a failing pre_patch refuses a loading target module" case_cb_pre_patch_refuses_module
 
 # Steps: callbacks patch, then the replace patch callbacks2.
+# Expect: only callbacks2's pre_patch and post_patch run; the old patch goes.
 case_cb_replace()
 {
 	klpx_up
@@ -159,6 +160,7 @@ case_shadow()
 run_case "shadow variables: get, alloc, get_or_alloc, free, free_all, ctor/dtor, concurrent" case_shadow
 
 # Steps: state1 (state 7 v1), then replace patch state2 with v1.
+# Expect: state2 finds version 1 and replaces state1.
 case_state_takeover()
 {
 	klpx_up
@@ -173,6 +175,7 @@ case_state_takeover()
 run_case "states: a compatible replace patch takes the state over" case_state_takeover
 
 # Steps: state1 with v2, then replace patch state2 with v1.
+# Expect: state2 is refused with EINVAL; state1 keeps answering.
 case_state_refused()
 {
 	klpx_up
@@ -186,6 +189,7 @@ case_state_refused()
 run_case "states: a replace patch with an older state version is refused" case_state_refused
 
 # Steps: a patch written for <linux/livepatch.h>, built with klpx/compat.h.
+# Expect: it enables, answers "compat", disables.
 case_compat()
 {
 	klpx_up
@@ -198,5 +202,6 @@ case_compat()
 }
 run_case "an upstream-API patch source built through klpx/compat.h works like its twin" case_compat
 
+# Steps: rmmod klpx.  Expect: it unloads.
 case_core_unload() { unload_mod klpx; }
 run_case "the core unloads after the replace cases" case_core_unload

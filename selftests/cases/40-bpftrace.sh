@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600
 # The bpftrace one-liners of docs/bpftrace.md, each run on a real transition.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
 DOC=$KLPX_ROOT/docs/bpftrace.md
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 
 # oneliner NAME: the command line after the doc's "oneliner: NAME" marker
 oneliner()
@@ -40,18 +40,16 @@ bt_stop()
 	cat "$BT_OUT"
 }
 
+# Steps: a sleeper blocks patch1 (signals off); one-liner "blockers" runs.
+# Expect: it prints the sleeper's pid, comm, reason 3 and klpx_target_wait.
 case_blockers()
 {
 	local pid out
 	require_cmd bpftrace
 	klpx_up
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	no_signals
 	load_mod "$M/klpx_test_target.ko"
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	block_in_target; pid=$BLOCKER
 	bt_start blockers
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	loop_until "grep -q '^blocker pid=$pid ' $BT_OUT" 30 || fail "no blocker line: $(cat $BT_OUT)"
@@ -63,6 +61,8 @@ case_blockers()
 }
 run_case "bpftrace one-liner 'blockers' names the task, reason and function" case_blockers
 
+# Steps: patch1 enabled; one-liner "redirects"; 5 calls.
+# Expect: exactly 5 calls counted to new code, none to old.
 case_redirects()
 {
 	local i out
@@ -79,6 +79,8 @@ case_redirects()
 }
 run_case "bpftrace one-liner 'redirects' counts exactly the calls made to new code" case_redirects
 
+# Steps: one-liner "durations"; enable and disable patch1.
+# Expect: one line per transition (target=1, target=0), forced=0.
 case_durations()
 {
 	local out
@@ -96,6 +98,8 @@ case_durations()
 }
 run_case "bpftrace one-liner 'durations' prints both transitions" case_durations
 
+# Steps: one-liner "switchpoints"; enable patch1.
+# Expect: switch counts by switch point (0-6).
 case_switchpoints()
 {
 	local out
@@ -110,5 +114,6 @@ case_switchpoints()
 }
 run_case "bpftrace one-liner 'switchpoints' counts switches by switch point" case_switchpoints
 
+# Steps: rmmod klpx.  Expect: it unloads.
 case_core_unload() { unload_mod klpx; }
 run_case "the core unloads after the bpftrace cases" case_core_unload

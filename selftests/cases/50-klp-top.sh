@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 600
 # klp-top and its BPF programs on real transitions: blockers, per-function
 # counts, --wait, seeding mid-transition, raw_tp fallback, refusals.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
 TOP=$KLPX_ROOT/tools/klp-top/klp-top
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 
 # top_start ARGS...: klp-top --json in the background until top_stop;
 # returns once its first snapshot is out (it is attached then)
@@ -32,22 +32,8 @@ top_stop()
 # last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
 last_json() { tail -n 1 "$TOP_OUT" | jq -r "$1"; }
 
-# blocker: one task asleep in klpx_target_wait(), patched by patch1
-start_blocker()
-{
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	BLOCKER=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $BLOCKER 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$BLOCKER/stack" 10 ||
-		fail "the blocker did not sleep"
-}
-
-no_signals()
-{
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
-}
-
+# Steps: klpx unloaded; klp-top -b, klp-top --wait.
+# Expect: exit 2 and one line "klpx is not loaded".
 case_no_klpx()
 {
 	local out rc
@@ -61,6 +47,8 @@ case_no_klpx()
 }
 run_case "klp-top without klpx says so in one line and exits 2" case_no_klpx
 
+# Steps: klp-top as nobody without capabilities.
+# Expect: exit 2 with one line saying to run as root.
 case_unprivileged()
 {
 	local out rc
@@ -74,6 +62,8 @@ case_unprivileged()
 }
 run_case "klp-top without privileges says so in one line and exits 2" case_unprivileged
 
+# Steps: bpftool dumps /sys/kernel/btf/klpx.
+# Expect: klpx_patch, klpx_object, klpx_func and the tracepoint's BTF type.
 case_btf()
 {
 	local out
@@ -87,6 +77,8 @@ case_btf()
 }
 run_case "bpftool dumps klpx's structs from /sys/kernel/btf/klpx" case_btf
 
+# Steps: no transition; klp-top -b, --json -n 2, --wait.
+# Expect: "no transition", 0 blockers, 2 JSON snapshots via tp_btf, --wait returns 0.
 case_idle()
 {
 	local out
@@ -104,6 +96,8 @@ case_idle()
 }
 run_case "klp-top runs when no transition runs (batch, json, --wait)" case_idle
 
+# Steps: a sleeper blocks patch1 under klp-top --json; then released.
+# Expect: the blocker named with reason and function, then completion, nothing dropped.
 case_blocked_json()
 {
 	local pid
@@ -111,7 +105,7 @@ case_blocked_json()
 	klpx_up
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
-	start_blocker
+	block_in_target
 	top_start -d 1
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	# within one interval (and the VM's slack) the blocker is named
@@ -136,6 +130,8 @@ case_blocked_json()
 }
 run_case "klp-top --json names a blocking task, its reason and function, then completion" case_blocked_json
 
+# Steps: 3 sleepers block patch1, released (old universe); 51 calls after.
+# Expect: klp-top counts old 3, new 51 for klpx_target_answer.
 # K calls from the old universe (released sleepers still in the unpatched
 # universe), N from the new one (after completion)
 case_counts()
@@ -146,12 +142,8 @@ case_counts()
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
 	for i in $(seq $k); do
-		sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-		pids+=($!)
-	done
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait ${pids[*]} 2>/dev/null; true"
-	for i in "${pids[@]}"; do
-		loop_until "grep -q klpx_target_wait /proc/$i/stack" 10 || fail "sleeper $i did not sleep"
+		block_in_target
+		pids+=("$BLOCKER")
 	done
 	top_start -d 0.5
 	load_lp_nowait "$M/klpx_test_patch1.ko"
@@ -170,6 +162,8 @@ case_counts()
 }
 run_case "klp-top counts a patched function's calls exactly, split new/old" case_counts
 
+# Steps: patch1, 3 calls, patch2 on the same function, 5 calls.
+# Expect: one row for the function: new 8, old 0.
 # two patches stacked on one function: one row, every call counted once
 case_stacked()
 {
@@ -191,13 +185,16 @@ case_stacked()
 }
 run_case "klp-top adds up the calls of a function with two patches on it" case_stacked
 
+# Steps: a sleeper blocks patch1; klp-top --wait --timeout 3, then --wait
+# and, once it waits, the sleeper is released.  Expect: exit 1 naming the
+# blocker, then exit 0 "transition to patched completed".
 case_wait()
 {
-	local out rc
+	local out rc pid
 	klpx_up
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
-	start_blocker
+	block_in_target
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	out=$("$TOP" --wait klpx_test_patch1 --timeout 3 2>&1); rc=$?
 	echo "$out"
@@ -205,8 +202,17 @@ case_wait()
 	assert_contains "$out" "klp-top: timeout after 3.0s: klpx_test_patch1 still in transition to patched"
 	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
 		fail "blocker $BLOCKER not printed"
-	( sleep 2; echo 1 > /proc/klpx_target/release ) &
-	out=$("$TOP" --wait klpx_test_patch1 --timeout 120 2>&1); rc=$?
+	# the blocker is released once --wait waits in its poll loop (a fixed
+	# 2 s was too short for klp-top to start on a busy host: it then found
+	# the transition over, "not in transition")
+	"$TOP" --wait klpx_test_patch1 --timeout 120 >/tmp/klp-top-wait.$$ 2>&1 &
+	pid=$!
+	on_cleanup "kill $pid 2>/dev/null; rm -f /tmp/klp-top-wait.$$"
+	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
+		fail "klp-top --wait is not waiting after 60 s"
+	echo 1 > /proc/klpx_target/release
+	wait $pid; rc=$?
+	out=$(cat /tmp/klp-top-wait.$$)
 	echo "$out"
 	assert_eq 0 "$rc"
 	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
@@ -214,6 +220,8 @@ case_wait()
 }
 run_case "klp-top --wait: exit 1 with the blockers on timeout, 0 on completion" case_wait
 
+# Steps: a task switches and a sleeper blocks patch1; then klp-top starts.
+# Expect: seeded snapshot: the task patched "before_klp_top", the blocker named.
 case_seeded()
 {
 	local sleeper
@@ -223,7 +231,7 @@ case_seeded()
 	load_mod "$M/klpx_test_target.ko"
 	sleep 1000 & sleeper=$!
 	on_cleanup "kill $sleeper"
-	start_blocker
+	block_in_target
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	loop_until "grep -Eq '^$sleeper	sleep	patched' /sys/kernel/debug/klpx/tasks" 30 ||
 		fail "sleeper $sleeper did not switch"
@@ -243,6 +251,8 @@ case_seeded()
 }
 run_case "klp-top started mid-transition shows tasks that switched before it" case_seeded
 
+# Steps: patch1; klp-top --raw-tp; 5 calls.
+# Expect: attach raw_tp, counts new 5, old 0.
 case_raw_tp()
 {
 	local i
@@ -260,16 +270,17 @@ case_raw_tp()
 }
 run_case "klp-top's raw_tp fallback counts the same calls" case_raw_tp
 
+# Steps: 300 sleeping tasks; klp-top watches patch1's transition.
+# Expect: >=300 tasks and switches, no drop, one event per switch.
 # a transition of 300 extra sleeping tasks: every switch is an event; none
 # may be lost at this rate, and the counters add up
 case_many()
 {
-	local i pids=() total sw ev
+	local total sw ev
 	require_cmd jq
 	klpx_up
 	load_mod "$M/klpx_test_target.ko"
-	for i in $(seq 300); do sleep 1000 & pids+=($!); done
-	on_cleanup "kill ${pids[*]} 2>/dev/null; true"
+	spawn_sleepers 300
 	top_start -d 0.5
 	load_lp "$M/klpx_test_patch1.ko"
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.transition.completed' >/dev/null" 10 ||
@@ -288,11 +299,14 @@ case_many()
 }
 run_case "klp-top loses no event in a 300-task transition and its counts add up" case_many
 
+# Steps: klp-top's screen in a pty for 3 s, then "q".
+# Expect: exit 0, "BLOCKING TASKS" drawn, the terminal restored (rmcup).
 case_screen()
 {
 	local out rc
 	require_cmd script
 	klpx_up
+	# 3 s of screen refreshes (-d 0.5) before the "q": time for it to draw
 	out=$( (sleep 3; printf q) | TERM=xterm timeout 60 script -qfec "$TOP -d 0.5" /dev/null 2>&1); rc=$?
 	assert_eq 0 "$rc"
 	assert_contains "$out" "BLOCKING TASKS"
@@ -300,5 +314,6 @@ case_screen()
 }
 run_case "klp-top's screen draws, quits on q and restores the terminal" case_screen
 
+# Steps: rmmod klpx.  Expect: it unloads.
 case_core_unload() { unload_mod klpx; }
 run_case "the core unloads after the klp-top cases" case_core_unload

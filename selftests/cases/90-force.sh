@@ -1,13 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 240
+# vm-timeout: 300
 # force: the last case file, since a forced patch module stays loaded for
 # good (and with it klpx.ko) until the VM stops.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
-answer() { cat /proc/klpx_target/answer; }
 
 # Steps: an uninterruptible sleeper in klpx_target_wait() blocks patch1;
 # echo 1 > force. Expect: the transition completes at once (forced), new
@@ -15,18 +14,14 @@ answer() { cat /proc/klpx_target/answer; }
 case_force()
 {
 	local pid out
-	mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	klpx_up
+	no_signals
 	load_mod "$M/klpx_test_target.ko" uninterruptible=1
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	block_in_target; pid=$BLOCKER
 	echo > $T/trace; echo 1 > $T/events/klp/enable
 	on_cleanup "echo 0 > $T/events/klp/enable"
 	load_lp_nowait "$M/klpx_test_patch1.ko"
-	sleep 1
+	wait_blocked "$pid"
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition while blocked"
 	log "% echo 1 > force"
 	echo 1 > $KLPX_SYSFS/klpx_test_patch1/force || fail "force refused"
@@ -53,17 +48,13 @@ run_case "force completes a blocked transition and pins the patch module" case_f
 case_force_replace()
 {
 	local pid out
-	mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
-	echo 600000 > /sys/module/klpx/parameters/signal_delay_ms
-	on_cleanup "echo 2000 > /sys/module/klpx/parameters/signal_delay_ms"
+	klpx_up
+	no_signals
 	load_mod "$M/klpx_test_target.ko" uninterruptible=1
 	load_lp "$M/klpx_test_patch2.ko" patch_wait=0
-	sh -c 'echo 1 > /proc/klpx_target/block' >/dev/null 2>&1 &
-	pid=$!
-	on_cleanup "echo 1 > /proc/klpx_target/release; wait $pid 2>/dev/null; true"
-	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
+	block_in_target; pid=$BLOCKER
 	load_lp_nowait "$M/klpx_test_replace.ko"
-	sleep 1	# time for the transition to run into the sleeper
+	wait_blocked "$pid"	# the transition ran into the sleeper
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_replace/transition)" "transition while blocked"
 	log "% echo 1 > force"
 	echo 1 > $KLPX_SYSFS/klpx_test_replace/force || fail "force refused"

@@ -147,26 +147,65 @@ assert_missing()
 	[ ! -e "$1" ] || fail "$1 exists"
 }
 
+# The helpers below start no process where a shell builtin does: under
+# TCG an exec costs about 0.3 s of CPU, and a case that keeps 130 tasks
+# busy (20-transition.sh) left each helper's grep, cat, sed or sleep tens of
+# seconds of wall time, minutes per case.
+
+# _nap SECONDS: sleep without starting a process: a read with a timeout
+# on a FIFO that nobody writes (opened read-write, so the open does not
+# block, when this file is sourced; subshells inherit it); sleep(1) if
+# that could not be set up.
+_NAP_FD=
+_nap_setup()
+{
+	local f=$KLPX_TAP_DIR/nap.$$.$RANDOM
+	if mkfifo "$f" 2>/dev/null && exec {_NAP_FD}<>"$f"; then
+		:
+	else
+		_NAP_FD=
+	fi
+	rm -f "$f"
+}
+_nap()
+{
+	if [ -n "$_NAP_FD" ]; then
+		read -r -t "$1" -u "$_NAP_FD" _ 2>/dev/null
+	else
+		sleep "$1"
+	fi
+	return 0
+}
+
+# _reads FILE VALUE: the first line of FILE is VALUE
+_reads()
+{
+	local v
+	IFS= read -r v 2>/dev/null <"$1" && [ "$v" = "$2" ]
+}
+
 # loop_until 'CMD' [TIMEOUT]: run CMD (eval'd) every 0.1 s until it
 # succeeds; return 1 after TIMEOUT seconds (default $KLPX_TIMEOUT).
 loop_until()
 {
-	local cmd=$1 timeout=${2:-$KLPX_TIMEOUT} deadline
-	deadline=$(( $(date +%s%N) + timeout * 1000000000 ))
+	local cmd=$1 timeout=${2:-$KLPX_TIMEOUT} deadline now
+	now=${EPOCHREALTIME//[.,]/}	# microseconds, no process (bash 5)
+	deadline=$(( now + timeout * 1000000 ))
 	while ! eval "$cmd"; do
-		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
-		sleep 0.1
+		now=${EPOCHREALTIME//[.,]/}
+		[ "$now" -lt "$deadline" ] || return 1
+		_nap 0.1
 	done
 }
 
 # --- modules ------------------------------------------------------------------
 
-# mod_name PATH: the module name a .ko file loads as.
+# mod_name PATH: the module name a .ko file loads as (kbuild names the
+# .ko after the module, KBUILD_MODNAME, with "-" for "_").
 mod_name()
 {
-	local n
-	n=$(modinfo -F name "$1" 2>/dev/null)
-	[ -n "$n" ] || n=$(basename "$1" .ko)
+	local n=${1##*/}
+	n=${n%.ko}
 	echo "${n//-/_}"
 }
 
@@ -190,7 +229,7 @@ load_mod()
 	log "% insmod ${path#"$KLPX_ROOT"/}${*:+ $*}"
 	out=$("$INSMOD" "$path" "$@" 2>&1) || fail "insmod $path failed: $out"
 	_track mod "$name"
-	loop_until "grep -q live /sys/module/$name/initstate 2>/dev/null" ||
+	loop_until "_reads /sys/module/$name/initstate live" ||
 		fail "module $name is not live after insmod"
 }
 
@@ -225,7 +264,7 @@ load_failing_mod()
 unload_mod()
 {
 	local name=$1 out
-	loop_until "[ \"\$(cat /sys/module/$name/refcnt 2>/dev/null)\" = 0 ]" ||
+	loop_until "_reads /sys/module/$name/refcnt 0" ||
 		fail "module $name still in use (refcnt $(cat "/sys/module/$name/refcnt" 2>/dev/null))"
 	log "% rmmod $name"
 	out=$("$RMMOD" "$name" 2>&1) || fail "rmmod $name failed: $out"
@@ -240,9 +279,20 @@ load_lp_nowait()
 	local path=$1 name; shift
 	name=$(mod_name "$path")
 	load_mod "$path" "$@"
-	sed -i "\$s/^mod $name\$/lp $name/" "$KLPX_CASE_DIR/loaded"
+	_retrack "mod $name" "lp $name"
 	loop_until "[ -d $KLPX_SYSFS/$name ]" ||
 		fail "$KLPX_SYSFS/$name did not appear"
+}
+
+# _retrack OLD NEW: the last line of the case's list of loaded modules
+# becomes NEW if it is OLD
+_retrack()
+{
+	local -a l
+	mapfile -t l <"$KLPX_CASE_DIR/loaded"
+	[ "${#l[@]}" -gt 0 ] && [ "${l[-1]}" = "$1" ] || return 0
+	l[-1]=$2
+	printf '%s\n' "${l[@]}" >"$KLPX_CASE_DIR/loaded"
 }
 
 # load_lp PATH [PARAMS...]: load a klpx patch module and wait until its
@@ -258,7 +308,7 @@ load_lp()
 # wait_transition NAME [TIMEOUT]
 wait_transition()
 {
-	loop_until "grep -qx 0 $KLPX_SYSFS/$1/transition 2>/dev/null" "${2:-}" ||
+	loop_until "_reads $KLPX_SYSFS/$1/transition 0" "${2:-}" ||
 		fail "transition of $1 did not finish (transition=$(cat "$KLPX_SYSFS/$1/transition" 2>/dev/null))"
 }
 
@@ -292,16 +342,25 @@ _case_cleanup()
 {
 	local rc=$? kind name line bad=
 	trap - EXIT
+	local -a l
+	local i
 	if [ -s "$KLPX_CASE_DIR/cleanup" ]; then
-		tac "$KLPX_CASE_DIR/cleanup" | while IFS= read -r line; do
-			eval "$line" || echo "cleanup: '$line' failed" >&2
-		done
+		# newest first, in a subshell of their own
+		mapfile -t l <"$KLPX_CASE_DIR/cleanup"
+		(
+			for (( i = ${#l[@]} - 1; i >= 0; i-- )); do
+				line=${l[i]}
+				eval "$line" || echo "cleanup: '$line' failed" >&2
+			done
+		)
 	fi
 	if [ -s "$KLPX_CASE_DIR/loaded" ]; then
-		while read -r kind name; do
+		mapfile -t l <"$KLPX_CASE_DIR/loaded"
+		for (( i = ${#l[@]} - 1; i >= 0; i-- )); do
+			read -r kind name <<<"${l[i]}"
 			mod_loaded "$name" || continue
 			if [ "$kind" = lp ] && [ -e "$KLPX_SYSFS/$name/enabled" ] &&
-			   [ "$(cat "$KLPX_SYSFS/$name/enabled")" = 1 ]; then
+			   _reads "$KLPX_SYSFS/$name/enabled" 1; then
 				echo 0 >"$KLPX_SYSFS/$name/enabled" 2>/dev/null
 				loop_until "[ ! -e $KLPX_SYSFS/$name ]" ||
 					{ echo "FAIL: cleanup: cannot disable $name" >&2; bad=1; }
@@ -309,10 +368,172 @@ _case_cleanup()
 			log "% rmmod $name (cleanup)" >/dev/null
 			loop_until "\"$RMMOD\" $name 2>/dev/null" 10 ||
 				{ echo "FAIL: cleanup: cannot unload $name" >&2; bad=1; }
-		done < <(tac "$KLPX_CASE_DIR/loaded")
+		done
 	fi
 	[ -z "$bad" ] || [ "$rc" = 77 ] || rc=1
 	exit "$rc"
+}
+
+# --- klpx and its test modules ----------------------------------------------
+
+KLPX_TASKS=/sys/kernel/debug/klpx/tasks	# per-task state of a transition
+
+# klpx_up: load klpx.ko unless it is loaded.  It stays loaded across the
+# cases of a file (a case's cleanup unloads only what it loaded itself);
+# each file's last case unloads it.
+klpx_up()
+{
+	mod_loaded klpx && return 0
+	log "% insmod ${KLPX_MOD#"$KLPX_ROOT"/} (kept across cases)"
+	"$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"
+}
+
+# set_param NAME VALUE: set klpx's module parameter NAME to VALUE for the
+# rest of the case; the case's cleanup puts back the value it had.
+set_param()
+{
+	local f=/sys/module/klpx/parameters/$1 old
+	old=$(cat "$f" 2>/dev/null) || fail "klpx has no parameter $1 (is it loaded?)"
+	log "% echo $2 > $f (was $old)"
+	echo "$2" >"$f" || fail "cannot set $1 to $2"
+	on_cleanup "echo $old > $f"
+}
+
+# trace_on [EVENT...]: clear the trace buffer and record these klp events
+# (default: all of them) for the rest of the case.
+trace_on()
+{
+	local e t=/sys/kernel/tracing
+	echo > $t/trace
+	if [ $# -eq 0 ]; then
+		echo 1 > $t/events/klp/enable
+	else
+		for e in "$@"; do echo 1 > $t/events/klp/$e/enable; done
+	fi
+	on_cleanup "echo 0 > $t/events/klp/enable"
+}
+
+# no_signals: no fake signals or wakeups for the rest of the case (a
+# blocked task stays blocked): signal_delay_ms far beyond any case.
+no_signals()
+{
+	set_param signal_delay_ms 600000
+}
+
+# answer: what klpx_test_target's patched function answers a new task.
+answer()
+{
+	cat /proc/klpx_target/answer
+}
+
+# sleeps_in PID FUNC: PID is asleep (S or D) with FUNC on its stack.
+sleeps_in()
+{
+	local st stack
+	IFS= read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+	st=${st##*) }
+	case ${st%% *} in S|D) ;; *) return 1 ;; esac
+	stack=$(<"/proc/$1/stack") 2>/dev/null || return 1
+	[[ $stack == *"$2"* ]]
+}
+
+# spawn_sleeper FUNC 'COMMAND' ['RELEASE']: run COMMAND with sh in the
+# background and wait (10 s) until that task sleeps in kernel function
+# FUNC; SLEEPER is its pid.  The case's cleanup runs RELEASE (if given),
+# then reaps the task.  Call it in the case's shell, not in $(...): the
+# task must be a child of the case.
+spawn_sleeper()
+{
+	local func=$1 cmd=$2 release=${3:-}
+	sh -c "$cmd" >/dev/null 2>&1 &
+	SLEEPER=$!
+	on_cleanup "${release:+{ $release; \} 2>/dev/null; }wait $SLEEPER 2>/dev/null; true"
+	loop_until "sleeps_in $SLEEPER $func" 10 ||
+		fail "task $SLEEPER ($cmd) did not go to sleep in $func"
+}
+
+# spawn_sleepers N: N processes asleep in nanosleep(2) for 1000 s, forked
+# by one perl process (a fork each, no exec: 500 "sleep 1000 &" took three
+# minutes under TCG).  The case's cleanup kills and reaps them all.
+spawn_sleepers()
+{
+	local n=$1 f=$KLPX_CASE_DIR/sleepers.$RANDOM pid
+	require_cmd perl
+	perl -e '
+		my @k;
+		$SIG{TERM} = sub { kill "TERM", @k; 1 while wait != -1; exit 0 };
+		for (1 .. $ARGV[0]) {
+			my $p = fork;
+			die "fork: $!\n" unless defined $p;
+			if (!$p) { $SIG{TERM} = "DEFAULT"; sleep 1000; exit 0 }
+			push @k, $p;
+		}
+		open(my $o, ">", $ARGV[1]) or die "$ARGV[1]: $!\n";
+		print $o "@k\n";
+		close $o;
+		1 while wait != -1;
+	' "$n" "$f" &
+	pid=$!
+	_spawned "$pid" "$f" "$n" || fail "perl did not fork $n sleepers"
+}
+
+# _spawned PID FILE N: wait until FILE (written by PID) lists N pids;
+# the cleanup kills them and PID, and waits until PID (which reaps them)
+# is gone, so that each group exits before the next is killed: hundreds
+# of tasks exiting at once beside busy loops starve the guest's RCU
+# kthread under TCG
+_spawned()
+{
+	local -a k
+	on_cleanup "kill \$(<$2) $1 2>/dev/null; loop_until '! kill -0 $1 2>/dev/null' 120; true"
+	loop_until "[ -s $2 ] || ! kill -0 $1 2>/dev/null" 300
+	read -r -a k 2>/dev/null <"$2"
+	[ "${#k[@]}" = "$3" ]
+}
+
+# spawn_loops N 'SH-COMMANDS': N processes (sh) each running SH-COMMANDS,
+# forked by one sh (a fork each, no exec) that stays to reap them.  They
+# all wait at a gate (a FIFO) until the last one is forked: busy loops
+# that started at once would leave the forking sh ever less CPU.  The
+# case's cleanup kills and reaps them all.
+spawn_loops()
+{
+	local n=$1 f=$KLPX_CASE_DIR/loops.$RANDOM pid
+	mkfifo "$f.gate" || fail "mkfifo $f.gate"
+	sh -c 'trap "kill \$kids 2>/dev/null; wait; exit 0" TERM
+		exec 3<>"$4"
+		i=0 kids=
+		while [ $i -lt "$1" ]; do
+			{ read _ <&3; exec 3>&-; eval "$2"; } &
+			kids="$kids $!"
+			i=$((i + 1))
+		done
+		echo $kids >"$3"
+		i=0
+		while [ $i -lt "$1" ]; do echo; i=$((i + 1)); done >&3
+		exec 3>&-
+		wait' sh "$n" "$2" "$f" "$f.gate" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	_spawned "$pid" "$f" "$n" || fail "sh did not fork $n loops"
+}
+
+# block_in_target: a task (comm sh) sleeps in klpx_test_target's
+# klpx_target_wait() until /proc/klpx_target/release is written (the
+# cleanup writes it too); BLOCKER is its pid.
+block_in_target()
+{
+	spawn_sleeper klpx_target_wait 'echo 1 > /proc/klpx_target/block' \
+		'echo 1 > /proc/klpx_target/release'
+	BLOCKER=$SLEEPER
+}
+
+# wait_blocked PID [FUNC]: wait (20 s) until klpx's tasks file shows PID
+# held back by FUNC (default klpx_target_wait) on its stack: a transition
+# runs and its walk has checked that task.
+wait_blocked()
+{
+	loop_until "grep -qP '^$1\t[^\t]*\t[^\t]*\tfunction on stack\t${2:-klpx_target_wait}' $KLPX_TASKS 2>/dev/null" 20 ||
+		fail "the tasks file does not show $1 blocked by ${2:-klpx_target_wait}: $(grep -P "^$1\t" $KLPX_TASKS 2>/dev/null || head -n 1 $KLPX_TASKS 2>/dev/null)"
 }
 
 # --- cases ----------------------------------------------------------------
@@ -320,7 +541,8 @@ _case_cleanup()
 _tap_next()
 {
 	local n
-	n=$(( $(cat "$KLPX_TAP_DIR/n") + 1 ))
+	read -r n <"$KLPX_TAP_DIR/n"
+	n=$((n + 1))
 	echo "$n" >"$KLPX_TAP_DIR/n"
 	echo "$n"
 }
@@ -385,3 +607,6 @@ run_case()
 	esac
 	return 0
 }
+
+# one FIFO for _nap per process that sources this file
+_nap_setup

@@ -3,6 +3,7 @@
 #
 # fail.sh - a case that fails on purpose (make check-bench only): the
 # summary must count it and the run's exit status must be non-zero.
+# vm-timeout: 600
 
 # shellcheck source=selftests/lib/functions.sh
 . "$KLPX_ROOT/selftests/lib/functions.sh"

@@ -3,6 +3,7 @@
 #
 # warn.sh - a case that passes by itself but loads a module whose init
 # WARNs (make check-bench only): the kernel log check must fail the case.
+# vm-timeout: 600
 
 # shellcheck source=selftests/lib/functions.sh
 . "$KLPX_ROOT/selftests/lib/functions.sh"

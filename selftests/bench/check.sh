@@ -1,0 +1,257 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - make check: every case file in its own VM, several VMs at a
+# time, one TAP stream.
+#
+#   check.sh [CASE...]
+#
+# CASE: case files or globs (default $KLPX_CASES, a space-separated list of
+# globs relative to the repo, or selftests/cases/*.sh).  Each file boots its
+# own VM (vm.sh --tap -- selftests/run.sh FILE) with its own timeout: the
+# "# vm-timeout: SECONDS" line in the file's header (sized from the file's
+# measured time with a wide margin), else 900.  Files with the longest
+# timeouts start first; KLPX_JOBS VMs run at a time (default: nproc, since
+# single-threaded TCG keeps one host core busy per VM).
+#
+# Each VM's TAP block is printed when that VM stops, renumbered so that the
+# numbers run on across files; a failure the bench found outside any case
+# (timeout, WARN in the kernel log, panic) becomes a "not ok" line of its
+# own.  At the end: the plan, the wall time of each file and of the run,
+# then the last line "N passed, N failed" (", N skipped" when any were).
+# Exit status 0 only if nothing failed.
+#
+# Environment: KLPX_JOBS, KLPX_CASES, KLPX_VM_TIMEOUT (seconds: overrides
+# every file's own timeout), KLPX_VM_TIMEOUT_SCALE (integer factor for the
+# files' timeouts on a slow machine, default 1), and what vm.sh reads.
+
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=selftests/bench/common.sh
+. "$here/common.sh"
+cd "$root" || exit 1
+
+DEFAULT_TIMEOUT=900
+
+jobs=${KLPX_JOBS:-}
+[ -n "$jobs" ] || jobs=$(nproc 2>/dev/null || echo 1)
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "KLPX_JOBS (J=) must be a positive number, not '$jobs'"
+scale=${KLPX_VM_TIMEOUT_SCALE:-1}
+[[ $scale =~ ^[1-9][0-9]*$ ]] || die "KLPX_VM_TIMEOUT_SCALE must be a positive integer, not '$scale'"
+if [ -n "${KLPX_VM_TIMEOUT:-}" ]; then
+	[[ $KLPX_VM_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "KLPX_VM_TIMEOUT must be a number of seconds"
+fi
+
+# --- the files, longest first ---------------------------------------------
+
+[ $# -gt 0 ] || set -- ${KLPX_CASES:-selftests/cases/*.sh}
+files=()
+for g in "$@"; do
+	# shellcheck disable=SC2206
+	m=($g)
+	for f in "${m[@]}"; do
+		[ -f "$f" ] && files+=("$f")
+	done
+done
+
+# file_timeout FILE: its VM's timeout in seconds
+file_timeout()
+{
+	local t
+	if [ -n "${KLPX_VM_TIMEOUT:-}" ]; then
+		echo "$KLPX_VM_TIMEOUT"
+		return
+	fi
+	t=$(sed -n -E '1,30s/^# vm-timeout: *([0-9]+).*/\1/p' "$1" | head -n 1)
+	echo $(( ${t:-$DEFAULT_TIMEOUT} * scale ))
+}
+
+echo "TAP version 13"
+if [ ${#files[@]} = 0 ]; then
+	echo "not ok 1 - no case files match: $*"
+	echo "1..1"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# sorted: timeout (descending), then name
+mapfile -t order < <(for f in "${files[@]}"; do
+	printf '%s\t%s\n' "$(file_timeout "$f")" "$f"
+done | sort -t $'\t' -k1,1nr -k2,2 | awk '!seen[$0]++')
+n_files=${#order[@]}
+
+# --- run directories --------------------------------------------------------
+
+cache=$(klpx_cache)
+runs="$cache/runs"
+mkdir -p "$runs"
+top=$(mktemp -d "$runs/$(date +%Y%m%d-%H%M%S).XXXX")
+ln -sfn "$(basename "$top")" "$runs/last"
+touch "$top/.running"
+trap 'rm -f "$top/.running"' EXIT
+prune_runs "$runs"
+
+# --- the VMs ----------------------------------------------------------------
+
+declare -a f_name f_to f_dir f_pid f_done
+i=0
+for line in "${order[@]}"; do
+	f_to[i]=${line%%$'\t'*}
+	f_name[i]=${line#*$'\t'}
+	f_dir[i]="$top/$(basename "${f_name[i]}" .sh)"
+	[ ! -e "${f_dir[i]}" ] || f_dir[i]="${f_dir[i]}.$i"
+	f_done[i]=
+	i=$((i + 1))
+done
+
+start_vm()
+{
+	local i=$1 d=${f_dir[$1]}
+	mkdir -p "$d"
+	echo "# start ${f_name[i]} (VM timeout ${f_to[i]}s)"
+	(
+		t0=$(date +%s)
+		KLPX_CASES=${f_name[i]} KLPX_VM_TIMEOUT=${f_to[i]} KLPX_RUN_DIR=$d \
+			"$here/vm.sh" --tap -- selftests/run.sh \
+			>"$d/host.tap" 2>"$d/host.err" </dev/null
+		rc=$?
+		echo $(( $(date +%s) - t0 )) >"$d/host.wall"
+		echo "$rc" >"$d/host.rc"
+	) &
+	f_pid[i]=$!
+}
+
+# stop_all: on INT/TERM, stop the VMs (QEMU runs under timeout(1), in its
+# own process group: a signal to ours does not reach it)
+stop_all()
+{
+	local i
+	trap - INT TERM
+	for i in "${!f_name[@]}"; do
+		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] || continue
+		[ -f "${f_dir[i]}/qemu.pid" ] && kill "$(cat "${f_dir[i]}/qemu.pid")" 2>/dev/null
+		kill "${f_pid[i]}" 2>/dev/null
+	done
+	echo "# check: interrupted; run dir $top"
+	exit 130
+}
+trap stop_all INT TERM
+
+tap_n=0
+n_pass=0
+n_fail=0
+n_skip=0
+declare -a r_pass r_fail r_skip r_wall r_note
+
+# report I: print VM I's TAP block, renumbered; count it
+report()
+{
+	local i=$1 d=${f_dir[$1]} rc wall line p=0 fl=0 sk=0 notok=0 vf= desc
+	local -a problems=()
+	rc=$(cat "$d/host.rc" 2>/dev/null || echo 125)
+	wall=$(cat "$d/host.wall" 2>/dev/null || echo 0)
+	echo "# ---- ${f_name[i]}: ${wall}s (VM timeout ${f_to[i]}s, run dir $d)"
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ ^(not\ )?ok\ [0-9]+(.*)$ ]]; then
+			tap_n=$((tap_n + 1))
+			desc=${BASH_REMATCH[2]}
+			if [ -n "${BASH_REMATCH[1]}" ]; then
+				echo "not ok $tap_n$desc"
+				fl=$((fl + 1))
+				notok=$((notok + 1))
+			else
+				echo "ok $tap_n$desc"
+				case $desc in
+				*" # SKIP"*) sk=$((sk + 1)) ;;
+				*) p=$((p + 1)) ;;
+				esac
+			fi
+		elif [[ $line =~ ^[0-9]+\ passed,\ ([0-9]+)\ failed(,\ [0-9]+\ skipped)?$ ]]; then
+			vf=${BASH_REMATCH[1]}
+		elif [ "$line" = "TAP version 13" ] || [[ $line =~ ^1\.\.[0-9]+$ ]]; then
+			:
+		else
+			[[ $line =~ ^#\ bench:\ FAIL:\ (.*)$ ]] && problems+=("${BASH_REMATCH[1]%:}")
+			printf '%s\n' "$line"
+		fi
+	done <"$d/host.tap"
+	if [ -s "$d/host.err" ]; then
+		sed 's/^/# vm.sh: /' "$d/host.err"
+	fi
+
+	# failures the bench counted outside any case: one line each
+	local extra=0 k=0
+	if [ -z "$vf" ]; then
+		extra=1
+		problems=("vm.sh exited with status $rc and no result line${problems[0]:+: ${problems[0]}}")
+	elif [ "$vf" -gt "$notok" ]; then
+		extra=$((vf - notok))
+	elif [ "$rc" != 0 ] && [ "$fl" = 0 ]; then
+		extra=1
+		problems=("vm.sh exited with status $rc")
+	fi
+	while [ "$k" -lt "$extra" ]; do
+		tap_n=$((tap_n + 1))
+		echo "not ok $tap_n - ${f_name[i]}: ${problems[k]:-the bench found a problem (see above)}"
+		fl=$((fl + 1))
+		k=$((k + 1))
+	done
+
+	r_pass[i]=$p
+	r_fail[i]=$fl
+	r_skip[i]=$sk
+	r_wall[i]=$wall
+	r_note[i]=
+	grep -q '^# bench: FAIL: VM timed out' "$d/host.tap" 2>/dev/null && r_note[i]=" TIMED OUT"
+	n_pass=$((n_pass + p))
+	n_fail=$((n_fail + fl))
+	n_skip=$((n_skip + sk))
+}
+
+t_start=$(date +%s)
+echo "# check: $n_files case files, $jobs VMs at a time, run dir $top"
+next=0
+while :; do
+	running=0
+	for i in "${!f_name[@]}"; do
+		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] && running=$((running + 1))
+	done
+	while [ "$running" -lt "$jobs" ] && [ "$next" -lt "$n_files" ]; do
+		start_vm "$next"
+		next=$((next + 1))
+		running=$((running + 1))
+	done
+	[ "$running" -gt 0 ] || break
+	wait -n 2>/dev/null
+	for i in "${!f_name[@]}"; do
+		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] || continue
+		# finished: its status is written, or its shell is gone
+		if [ -f "${f_dir[i]}/host.rc" ] || ! kill -0 "${f_pid[i]}" 2>/dev/null; then
+			wait "${f_pid[i]}" 2>/dev/null
+			f_done[i]=1
+			report "$i"
+		fi
+	done
+done
+t_total=$(( $(date +%s) - t_start ))
+
+# --- summary ----------------------------------------------------------------
+
+mmss() { printf '%dm%02ds' $(( $1 / 60 )) $(( $1 % 60 )); }
+
+echo "1..$tap_n"
+sum=0
+echo "# ---- wall time per file (VM timeout), $jobs VMs at a time:"
+for i in "${!f_name[@]}"; do
+	printf '# %5ss %-7s %-36s %s passed, %s failed%s%s\n' "${r_wall[i]}" "(${f_to[i]}s)" \
+		"${f_name[i]}" "${r_pass[i]}" "${r_fail[i]}" \
+		"$([ "${r_skip[i]}" = 0 ] || echo ", ${r_skip[i]} skipped")" "${r_note[i]}"
+	sum=$((sum + r_wall[i]))
+done
+echo "# total: $(mmss "$t_total") wall ($t_total s) for $n_files VMs; $sum s of VM time"
+summary="$n_pass passed, $n_fail failed"
+[ "$n_skip" = 0 ] || summary="$summary, $n_skip skipped"
+echo "$summary"
+[ "$n_fail" = 0 ]

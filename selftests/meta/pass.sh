@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pass.sh - a case that passes (make check-bench only): its VM's result
+# must still count when another VM of the same run fails or hangs.
+# vm-timeout: 600
+
+# shellcheck source=selftests/lib/functions.sh
+. "$KLPX_ROOT/selftests/lib/functions.sh"
+
+# Steps: compare a value with itself.  Expect: the case passes.
+case_pass()
+{
+	assert_eq "same" "same" "meta: a value compared with itself"
+}
+run_case "meta: a passing case" case_pass
