@@ -3,7 +3,9 @@
 # klpx: build entry points.
 #
 #   make              klpx.ko, test modules, BPF objects, tools
-#   make check        install deps, build, boot the VM, run every selftest
+#   make check        install deps, build, boot the VM, run every selftest,
+#                     then the packages' check (selftests/pkg/check-pkg.sh)
+#   make check-pkg    only the packages' check: build, install, dkms, VM, purge
 #   make check-bench  prove the bench catches a failing case and a WARN
 #   make bench        klpx against the built-in livepatch in one VM boot
 #                     (docs/performance.md; BENCH_ROUNDS, BENCH_SIZES, ...)
@@ -95,7 +97,8 @@ deps:
 # has installed the headers.
 check: deps
 	$(Q)$(MAKE) all
-	$(Q)$(BENCH)/vm.sh --tap -- selftests/run.sh
+	$(Q)$(BENCH)/tap-cat.sh "$(BENCH)/vm.sh --tap -- selftests/run.sh" \
+		selftests/pkg/check-pkg.sh
 
 meta-modules:
 	$(Q)$(call KBUILD,selftests/meta/warn,modules)
