@@ -136,7 +136,10 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
-INSTALL_KVER = $(or $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null),$(KVER))
+# (UTS_RELEASE: Debian's include/config/kernel.release holds the upstream
+# version, not the ABI name modules go under)
+INSTALL_KVER = $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(KVER))
 MODDIR = /lib/modules/$(INSTALL_KVER)/updates
 KLPX_HEADERS := $(wildcard include/klpx/*.h)
 

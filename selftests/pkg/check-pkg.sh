@@ -204,11 +204,15 @@ fi
 dkms_build()
 {
 	dkms status klpx
-	# the postinst may have built it for $KVER: start from nothing
+	# the postinst may have built and installed it for $KVER already:
+	# uninstall and unbuild it (it stays added), then build it here
 	if dkms status -m klpx -v "$ver" -k "$KVER" | grep -q .; then
-		dkms remove -m klpx -v "$ver" -k "$KVER" || return 1
+		dkms unbuild -m klpx -v "$ver" -k "$KVER" || return 1
 	fi
-	KLPX_BTF_BASE=$KLPX_VMLINUX dkms build -m klpx -v "$ver" -k "$KVER" || return 1
+	if ! KLPX_BTF_BASE=$KLPX_VMLINUX dkms build -m klpx -v "$ver" -k "$KVER"; then
+		cat "/var/lib/dkms/klpx/$ver/build/make.log"
+		return 1
+	fi
 	cat "/var/lib/dkms/klpx/$ver/$KVER/$arch/log/make.log"
 }
 dkms_install()
