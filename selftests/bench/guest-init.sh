@@ -80,28 +80,11 @@ mount -t 9p -o trans=virtio,version=9p2000.L,rw,msize=512000 \
 . $R/run/klpx/bench.conf || fatal "no bench.conf in the results share"
 
 # The guest's own modules at /lib/modules/<guest abi>, so modprobe works.
-# When the host has /lib/modules/<guest abi>/updates (dkms or make install
-# put klpx.ko there: selftests/pkg/), the guest sees it there too, beside
-# links to the unpacked modules.
 kver=$(uname -r)
 if [ -d "$R$GUEST_MODULES" ]; then
-	upd=
-	if [ -d "$R/lib/modules/$kver/updates" ]; then
-		mkdir -p /updates
-		mount -o bind "$R/lib/modules/$kver/updates" /updates && upd=1
-	fi
 	mount -t tmpfs tmpfs $R/lib/modules
 	mkdir -p "$R/lib/modules/$kver"
-	if [ -n "$upd" ]; then
-		for f in "$R$GUEST_MODULES"/*; do
-			ln -s "$GUEST_MODULES/${f##*/}" "$R/lib/modules/$kver/${f##*/}"
-		done
-		mkdir -p "$R/lib/modules/$kver/updates"
-		mount -o bind /updates "$R/lib/modules/$kver/updates" ||
-			fatal "cannot bind the host's /lib/modules/$kver/updates"
-	else
-		mount -o bind,ro "$R$GUEST_MODULES" "$R/lib/modules/$kver"
-	fi
+	mount -o bind,ro "$R$GUEST_MODULES" "$R/lib/modules/$kver"
 fi
 
 stty -F "/dev/$TTY" -opost -echo 2>/dev/null
