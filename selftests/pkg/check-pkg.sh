@@ -152,7 +152,7 @@ check_lintian()
 }
 if [ -n "$built" ]; then
 	step "lintian: no error or warning tag (overrides in debian/*.lintian-overrides say why)" check_lintian
-	grep -E '^[IPN]: ' "$work/deb/lintian.txt" 2>/dev/null | grep -v 'running with root' | diag
+	grep -E '^[IPNX]: ' "$work/deb/lintian.txt" 2>/dev/null | grep -v 'running with root' | diag
 fi
 
 # --- install ----------------------------------------------------------------------
