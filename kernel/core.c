@@ -311,8 +311,6 @@ void klpx_replace_complete(struct klpx_patch *patch)
 		klpx_unpatch_objects(old);
 		old->enabled = false;
 		trace_klp_patch_replaced(patch, old);
-		pr_debug("'%s': replaced patch '%s'\n",
-			  klpx_patch_name(patch), klpx_patch_name(old));
 		list_move_tail(&old->list, &klpx_replaced);
 		klpx_free_patch_async(old);
 	}
@@ -464,8 +462,10 @@ static int __klpx_enable_patch(struct klpx_patch *patch)
 
 	pr_notice("enabling patch '%s'\n", klpx_patch_name(patch));
 	ret = klpx_transition_init(patch, KLPX_PATCHED);
-	if (ret)
+	if (ret) {
+		pr_warn("failed to enable patch '%s'\n", klpx_patch_name(patch));
 		return ret;
+	}
 
 	klpx_for_each_object(patch, obj) {
 		if (!klpx_object_loaded(obj))

@@ -183,12 +183,13 @@ static void klpx_park_fn(struct work_struct *work)
 }
 
 /*
- * @mod goes: the hooks parked on its text are released, and waited for, so
- * that no direct call stays on it; so are the hooks its patch left parked
- * (an unloaded patch: the function is free for other users when rmmod
- * returns, and ftrace can be switched off once no hook is left).
+ * @mod goes: the hooks parked on its text are released, so are the hooks
+ * its patch left parked (an unloaded patch: the function is free for
+ * other users when rmmod returns, and ftrace can be switched off once no
+ * hook is left). True if the caller must klpx_hooks_wait_released(),
+ * after dropping klpx_mutex, before the module may go.
  */
-void klpx_hooks_release_module(struct module *mod)
+bool klpx_hooks_release_module(struct module *mod)
 {
 	struct klpx_ops *ops, *tmp;
 	bool wait = false;
@@ -204,20 +205,23 @@ void klpx_hooks_release_module(struct module *mod)
 		if (within_module(ops->old_addr, mod) || ops->parked_by == mod)
 			wait = true;
 	spin_unlock(&klpx_release_lock);
-	if (wait)
-		klpx_hooks_wait_released();
+	return wait;
 }
 
 static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
 {
-	const char *pname = klpx_patch_name(func->obj->patch);
 	int ret;
 
+	/*
+	 * Upstream's words (its selftests compare them); "failed to patch
+	 * object" and "failed to enable patch '<name>'" follow. -EBUSY: another
+	 * live patch or IPMODIFY user owns the function, or a BPF trampoline,
+	 * or ftrace is off (docs/patch-author.md).
+	 */
 	ret = register_ftrace_direct(ops->loc, klpx_slot_addr(ops->slot));
 	if (ret)
-		pr_err("patch '%s': cannot hook '%s' (%d)%s\n", pname,
-		       func->old_name, ret,
-		       ret == -EBUSY ? ": another live patch or IPMODIFY user owns it, a BPF trampoline, or ftrace is off (sysctl kernel.ftrace_enabled)" : "");
+		pr_err("failed to register ftrace handler for function '%s' (%d)\n",
+		       func->old_name, ret);
 	return ret;
 }
 

@@ -48,7 +48,7 @@ struct klpx_ops *klpx_hook_lookup_rcu(unsigned long old_addr);
 int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp);
 void klpx_hook_put(struct klpx_ops *ops, struct module *by);
 void klpx_hooks_wait_released(void);
-void klpx_hooks_release_module(struct module *mod);
+bool klpx_hooks_release_module(struct module *mod);
 int klpx_hooks_init(void);
 int klpx_hooks_file_init(struct dentry *dir);
 void klpx_hooks_exit(void);

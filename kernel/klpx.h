@@ -63,6 +63,7 @@ extern void (*klpx_signal_wake_up_state)(struct task_struct *t,
 extern int *klpx_pid_max;
 extern rwlock_t *klpx_tasklist_lock;
 extern void (*klpx_put_task_stack)(struct task_struct *tsk);
+extern bool *klpx_kprobes_all_disarmed;
 struct tracepoint *klpx_tracepoint(const char *name);
 extern unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
 

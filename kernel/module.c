@@ -9,10 +9,13 @@
  *
  * A module is COMING from complete_formation() on, before ftrace enables
  * its call sites (ftrace_module_enable()): a direct call put there then
- * would never be patched in (ftrace skips direct ops for a new module's
- * records). So until klpx's own COMING notifier has run for a module, it
- * is not loaded for klpx: klpx_coming_seen holds the modules past that
- * notifier and not yet LIVE (klpx_mutex).
+ * is never patched in (ftrace_module_enable() WARNs and skips direct ops).
+ * The loader calls the built-in livepatch's klp_module_coming() right
+ * after ftrace_module_enable() and before the notifiers, and it sets
+ * mod->klp_alive for every module: a COMING module without it is not
+ * loaded for klpx yet, and klpx's COMING notifier will patch it. One with
+ * it may be patched at enable (the notifier then finds it patched), also
+ * one whose notifiers ran before klpx was loaded.
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
@@ -21,25 +24,18 @@
 #include "hooks.h"
 #include "transition.h"
 
-static DEFINE_XARRAY(klpx_coming_seen);
-
-static unsigned long klpx_mod_key(struct module *mod)
-{
-	return (unsigned long)mod / sizeof(long);
-}
-
 /*
  * The loaded module @name as an object of a patch sees it, or NULL:
- * going, or COMING and not yet through klpx's notifier (which will patch
- * it). klpx_mutex held, so neither notifier runs meanwhile.
+ * going, or COMING with its ftrace call sites not enabled yet (klpx's
+ * notifier, still to come, will patch it). klpx_mutex held, so klpx's
+ * notifiers do not run meanwhile.
  */
 struct module *klpx_object_module(const char *name)
 {
 	struct module *mod = klpx_find_module(name);
 
 	lockdep_assert_held(&klpx_mutex);
-	if (mod && mod->state == MODULE_STATE_COMING &&
-	    !xa_load(&klpx_coming_seen, klpx_mod_key(mod)))
+	if (mod && mod->state == MODULE_STATE_COMING && !READ_ONCE(mod->klp_alive))
 		return NULL;
 	return mod;
 }
@@ -111,8 +107,6 @@ static void klpx_module_going(struct module *mod)
 		klpx_for_each_object(patch, obj)
 			if (obj->mod == mod)
 				klpx_object_going(obj);
-	/* no hook on the module's text may outlive it (hooks.c) */
-	klpx_hooks_release_module(mod);
 }
 
 static int klpx_module_coming(struct module *mod)
@@ -132,40 +126,39 @@ static int klpx_module_coming(struct module *mod)
 			    strcmp(obj->name, mod->name))
 				continue;
 			ret = klpx_object_coming(obj, mod);
-			if (ret) {
-				klpx_module_going(mod);
+			if (ret)
 				return ret;
-			}
 		}
 	}
 	return 0;
 }
 
+/*
+ * A module that goes (or fails to come) takes its hooks with it, and the
+ * hooks its patch left parked: they are released under klpx_mutex and
+ * waited for after it, so that the rest of klpx does not wait for ftrace,
+ * and before the notifier returns, so that no direct call outlives the
+ * module's text (hooks.c).
+ */
 static int klpx_module_notify(struct notifier_block *nb, unsigned long action,
 			      void *data)
 {
 	struct module *mod = data;
+	bool wait = false;
 	int ret = 0;
 
 	mutex_lock(&klpx_mutex);
-	if (action == MODULE_STATE_COMING) {
+	if (action == MODULE_STATE_COMING)
 		ret = klpx_module_coming(mod);
-		if (!ret) {
-			ret = xa_err(xa_store(&klpx_coming_seen,
-					      klpx_mod_key(mod), mod,
-					      GFP_KERNEL));
-			if (ret)
-				klpx_module_going(mod);
-		}
-	} else if (action == MODULE_STATE_LIVE) {
-		xa_erase(&klpx_coming_seen, klpx_mod_key(mod));
-	} else if (action == MODULE_STATE_GOING) {
-		xa_erase(&klpx_coming_seen, klpx_mod_key(mod));
+	if (ret || action == MODULE_STATE_GOING) {
 		klpx_module_going(mod);
+		wait = klpx_hooks_release_module(mod);
 	}
 	/* stacks changed (their hooks went slow): fast where allowed */
 	klpx_hooks_refresh();
 	mutex_unlock(&klpx_mutex);
+	if (wait)
+		klpx_hooks_wait_released();
 	return notifier_from_errno(ret);
 }
 

@@ -93,8 +93,9 @@ unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
 	preempt_disable_notrace();
 	/*
 	 * A call from inside klp_func_redirect's probes (a BPF program that
-	 * calls a patched function) gets the same answer, untraced: the fast
-	 * path, which traces nothing, would give it too.
+	 * calls a patched function) gets the same answer as any other (the
+	 * fast path, which traces nothing, would give it too); it is traced
+	 * only while ftrace's recursion guard allows (one level of nesting).
 	 */
 	bit = ftrace_test_recursion_trylock(ret_ip - MCOUNT_INSN_SIZE, ret_ip);
 	ops = klpx_slot_ops(slot);

@@ -100,6 +100,21 @@ enum klpx_check klpx_check_stack(struct task_struct *task,
 	return ret;
 }
 
+/*
+ * Has @t exited for good: past exit_notify() and with its stack given back
+ * (it scheduled for the last time)? It then runs nothing again. The caller
+ * keeps @t alive (RCU or tasklist_lock).
+ */
+bool klpx_task_gone(struct task_struct *t)
+{
+	if (!READ_ONCE(t->exit_state))
+		return false;
+	if (!try_get_task_stack(t))
+		return true;
+	klpx_put_task_stack(t);
+	return false;
+}
+
 const char *klpx_check_name(enum klpx_check c)
 {
 	switch (c) {
@@ -107,7 +122,7 @@ const char *klpx_check_name(enum klpx_check c)
 	case KLPX_RUNNING:		return "running";
 	case KLPX_UNRELIABLE:		return "unreliable stack";
 	case KLPX_FUNC_ON_STACK:	return "function on stack";
-	case KLPX_UNTRACKED:		return "untracked pid";
+	case KLPX_EXITING:		return "exiting";
 	}
 	return "?";
 }

@@ -20,6 +20,7 @@ struct klpx_range {
  * one target's ranges and moves it to the other.
  */
 struct klpx_ranges {
+	unsigned int gen;		/* of the transition (universe.h) */
 	enum klpx_universe to;
 	unsigned int nr;
 	struct klpx_range r[];
@@ -28,6 +29,7 @@ struct klpx_ranges {
 enum klpx_check klpx_check_stack(struct task_struct *task,
 				 const struct klpx_ranges *rs,
 				 struct klpx_func **hit);
+bool klpx_task_gone(struct task_struct *t);
 const char *klpx_check_name(enum klpx_check c);
 
 #endif /* _KLPX_STACK_H */

@@ -41,6 +41,7 @@ struct task_struct *(*klpx_idle_task)(int cpu);
 int *klpx_pid_max;
 rwlock_t *klpx_tasklist_lock;
 void (*klpx_put_task_stack)(struct task_struct *tsk);
+bool *klpx_kprobes_all_disarmed;
 unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
 
 static int klpx_find_lookup_name(void)
@@ -86,6 +87,7 @@ static const struct klpx_needed_symbol klpx_needed[] = {
 	NEED_DATA("ret_from_fork", klpx_ret_from_fork),
 	NEED_DATA("tasklist_lock", klpx_tasklist_lock),
 	NEED("put_task_stack", klpx_put_task_stack),
+	NEED_DATA("kprobes_all_disarmed", klpx_kprobes_all_disarmed),
 };
 
 int klpx_symbols_init(void)

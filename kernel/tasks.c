@@ -232,7 +232,7 @@ static void klpx_show_task(struct seq_file *m, struct task_struct *t)
 {
 	bool patched = klpx_task_in_universe(t, KLPX_PATCHED);
 	struct klpx_blocker *b = xa_load(&klpx_blockers, klpx_task_key(t));
-	bool blocks = !klpx_task_in_universe(t, klpx_target);
+	bool blocks = !klpx_task_done(t, klpx_target);
 
 	seq_printf(m, "%d\t%s\t%s", t->pid, t->comm,
 		   patched ? "patched" : "unpatched");

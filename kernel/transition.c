@@ -48,6 +48,7 @@ struct klpx_patch *klpx_transition_patch;
 enum klpx_universe klpx_target;
 struct klpx_ranges __rcu *klpx_ranges_cur;
 
+static unsigned int klpx_transition_gen;	/* of the map and its ranges */
 static u64 klpx_started_ns;
 static unsigned long klpx_started_jiffies;
 static unsigned int klpx_backoff_ms;
@@ -141,6 +142,7 @@ static void klpx_ranges_publish(enum klpx_universe to)
 		klpx_for_each_func(obj, func)
 			nr += 2;
 	rs = kzalloc(struct_size(rs, r, nr), GFP_KERNEL | __GFP_NOFAIL);
+	rs->gen = klpx_transition_gen;
 	rs->to = to;
 	klpx_for_each_object(patch, obj) {
 		if (!obj->patched)
@@ -187,21 +189,34 @@ static int klpx_check_blocked(struct task_struct *t, void *data)
 
 	if (klpx_task_curr(t) && t != current)
 		return KLPX_RUNNING;
+	/* exited: never moved (universe.h), done once its stack is gone */
+	if (t->exit_state)
+		return KLPX_EXITING;
 	ret = klpx_check_stack(t, arg->rs, &arg->hit);
 	if (ret == KLPX_SWITCH_OK)
 		klpx_task_move(t, arg->to, KLPX_HOW_STACK_CHECK);
 	return ret;
 }
 
-/* Called with preemption off in the task itself: at a switch point. */
+/*
+ * Called with preemption off in the task itself: at a switch point. A task
+ * that has exited (it may be switched out on its way to do_task_dead())
+ * is never moved: the exec of a thread of its group may be swapping its
+ * pid's bit (universe.h).
+ */
 bool klpx_self_check_and_move(enum klpx_how how)
 {
 	struct klpx_ranges *rs = rcu_dereference_sched(klpx_ranges_cur);
 	struct klpx_universe_map *m = rcu_dereference_sched(klpx_umap);
 	struct klpx_func *hit = NULL;
 
+	if (!m || !rs || current->exit_state)
+		return false;
+	/* ranges and map of one transition (a CPU may stall between loads) */
+	if (rs->gen != m->gen)
+		return false;
 	/* the target of @rs, not klpx_target: a reversal may be under way */
-	if (!m || !rs || klpx_umap_get(m, current) == rs->to)
+	if (klpx_umap_get(m, current) == rs->to)
 		return false;
 	if (klpx_check_stack(current, rs, &hit) != KLPX_SWITCH_OK)
 		return false;
@@ -230,15 +245,11 @@ static enum klpx_check klpx_try_task(struct task_struct *t,
 		/* the walker itself: nothing it runs now is patched code */
 		ret = klpx_check_blocked(t, &arg);
 	} else {
+		/* 6.1's task_call_func() returns what klpx_check_blocked() did */
 		ret = klpx_task_call_func(t, klpx_check_blocked, &arg);
-		if ((int)ret == -EBUSY)
-			ret = KLPX_RUNNING;
 	}
-	if (ret == KLPX_SWITCH_OK) {
-		if (klpx_task_in_universe(t, to))
-			return ret;
-		ret = KLPX_UNTRACKED;
-	}
+	if (ret == KLPX_SWITCH_OK)
+		return ret;
 	if (ret == KLPX_RUNNING && !is_idle_task(t)) {
 		get_task_struct(t);
 		smp_call_function_single(task_cpu(t), klpx_ipi_check, t, 1);
@@ -270,7 +281,7 @@ static unsigned int klpx_walk_tasks(unsigned int *moved)
 	rcu_read_lock();
 	rs = rcu_dereference(klpx_ranges_cur);
 	for_each_process_thread(g, t) {
-		if (klpx_task_in_universe(t, to))
+		if (klpx_task_done(t, to))
 			continue;
 		if (klpx_try_task(t, rs, to) == KLPX_SWITCH_OK)
 			(*moved)++;
@@ -298,8 +309,9 @@ static unsigned int klpx_walk_tasks(unsigned int *moved)
  * and every online CPU's idle task, is in the target universe. A task
  * that joins after this took its parent's universe (klpx_probe_newtask(),
  * registered while klpx is loaded), and a parent found here cannot leave
- * the target until the transition ends. An offline CPU's idle task runs
- * nothing until the CPU comes back, on a fresh stack.
+ * the target until the transition ends. A task that exited for good runs
+ * nothing again. An offline CPU's idle task runs nothing until the CPU
+ * comes back, on a fresh stack.
  */
 static bool klpx_all_in_target(void)
 {
@@ -310,7 +322,7 @@ static bool klpx_all_in_target(void)
 
 	read_lock(klpx_tasklist_lock);
 	for_each_process_thread(g, t) {
-		if (!klpx_task_in_universe(t, to)) {
+		if (!klpx_task_done(t, to)) {
 			all = false;
 			goto out;
 		}
@@ -339,7 +351,7 @@ static void klpx_send_signals(void)
 	pr_notice("signaling remaining tasks\n");
 	read_lock(klpx_tasklist_lock);
 	for_each_process_thread(g, t) {
-		if (klpx_task_in_universe(t, to))
+		if (klpx_task_done(t, to) || t->exit_state)
 			continue;
 		if (t->flags & PF_KTHREAD) {
 			/* only a kthread that sleeps interruptibly is woken */
@@ -370,7 +382,12 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 	lockdep_assert_held(&klpx_mutex);
 	if (WARN_ON(klpx_transition_patch))
 		return -EBUSY;
-	m = klpx_umap_alloc(klpx_other_universe(target));
+	if (READ_ONCE(*klpx_kprobes_all_disarmed)) {
+		pr_err("patch '%s': kprobes are disarmed (/sys/kernel/debug/kprobes/enabled): klpx cannot follow exec during a transition\n",
+		       klpx_patch_name(patch));
+		return -EBUSY;
+	}
+	m = klpx_umap_alloc(klpx_other_universe(target), ++klpx_transition_gen);
 	if (!m)
 		return -ENOMEM;
 
@@ -545,16 +562,12 @@ static void klpx_transition_complete(bool forced)
 
 static void klpx_transition_work_fn(struct work_struct *work)
 {
-	struct klpx_universe_map *m;
 	unsigned int left, moved = 0;
 
 	mutex_lock(&klpx_mutex);
 	if (!klpx_transition_patch)
 		goto out;
 
-	/* pid_max may have grown: pids above the leaves could not move */
-	m = rcu_dereference_protected(klpx_umap, lockdep_is_held(&klpx_mutex));
-	klpx_umap_grow(m);
 	left = klpx_walk_tasks(&moved);
 	if (!left && klpx_all_in_target()) {
 		klpx_transition_complete(false);
@@ -591,6 +604,8 @@ void klpx_transition_reverse(void)
 	lockdep_assert_held(&klpx_mutex);
 	pr_notice("'%s': reversing transition from %s to %s\n",
 		  klpx_patch_name(patch), klpx_universe_verb(from),
+		  klpx_universe_verb(to));
+	pr_notice("'%s': starting %s transition\n", klpx_patch_name(patch),
 		  klpx_universe_verb(to));
 	/*
 	 * The new target's ranges go out with the target in them before

@@ -39,6 +39,17 @@ static inline bool klpx_task_in_universe(struct task_struct *t,
 	return !m || klpx_umap_get(m, t) == u;
 }
 
+bool klpx_task_gone(struct task_struct *t);
+
+/*
+ * @t needs nothing more from the transition to @u: it is in @u, or it has
+ * exited for good (never moved: universe.h). Same context as above.
+ */
+static inline bool klpx_task_done(struct task_struct *t, enum klpx_universe u)
+{
+	return klpx_task_in_universe(t, u) || klpx_task_gone(t);
+}
+
 int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target);
 void klpx_transition_start(void);
 void klpx_transition_cancel(void);

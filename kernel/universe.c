@@ -10,6 +10,7 @@
 
 #include <linux/kprobes.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/tracepoint.h>
 #include "klpx.h"
 #include "universe.h"
@@ -18,127 +19,62 @@
 
 struct klpx_universe_map __rcu *klpx_umap;
 
-static unsigned int klpx_umap_nr_leaves(void)
-{
-	unsigned int pids = min_t(unsigned int, READ_ONCE(*klpx_pid_max),
-				  PID_MAX_LIMIT);
-
-	return DIV_ROUND_UP(pids, KLPX_UMAP_LEAF_PIDS);
-}
-
-/*
- * Leaf @i of @m, allocated and filled with m->start if it had none.
- * cmpxchg: the transition work and the exchange_tids() probe may race.
- */
-static unsigned long *klpx_umap_leaf(struct klpx_universe_map *m,
-				     unsigned int i, gfp_t gfp)
-{
-	unsigned long *leaf = smp_load_acquire(&m->leaf[i]), *old;
-
-	if (leaf)
-		return leaf;
-	leaf = (unsigned long *)__get_free_page(gfp);
-	if (!leaf)
-		return NULL;
-	memset(leaf, m->start == KLPX_PATCHED ? 0xff : 0, PAGE_SIZE);
-	/* filled before seen: pairs with smp_load_acquire() of readers */
-	old = cmpxchg_release(&m->leaf[i], NULL, leaf);
-	if (old) {
-		free_page((unsigned long)leaf);
-		return old;
-	}
-	return leaf;
-}
-
-/* Gives every pid below pid_max a leaf; process context. */
-int klpx_umap_grow(struct klpx_universe_map *m)
-{
-	unsigned int i, nr = klpx_umap_nr_leaves();
-
-	for (i = 0; i < nr; i++)
-		if (!klpx_umap_leaf(m, i, GFP_KERNEL))
-			return -ENOMEM;
-	return 0;
-}
-
-struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start)
+struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start,
+					 unsigned int gen)
 {
 	struct klpx_universe_map *m = kzalloc(sizeof(*m), GFP_KERNEL);
 
 	if (!m)
 		return NULL;
-	m->start = start;
+	m->gen = gen;
 	m->idle = bitmap_zalloc(nr_cpu_ids, GFP_KERNEL);
-	if (!m->idle || klpx_umap_grow(m)) {
+	m->pids = kvmalloc(BITS_TO_LONGS(PID_MAX_LIMIT) * sizeof(long),
+			   GFP_KERNEL);
+	if (!m->idle || !m->pids) {
 		klpx_umap_free(m);
 		return NULL;
 	}
-	if (start == KLPX_PATCHED)
-		bitmap_fill(m->idle, nr_cpu_ids);
+	klpx_umap_fill(m, start);
 	return m;
 }
 
 void klpx_umap_free(struct klpx_universe_map *m)
 {
-	unsigned int i;
-
 	if (!m)
 		return;
-	for (i = 0; i < KLPX_UMAP_LEAVES; i++)
-		free_page((unsigned long)m->leaf[i]);
+	kvfree(m->pids);
 	bitmap_free(m->idle);
 	kfree(m);
 }
 
-/*
- * Puts @t in @to. False if it was there already, or if its pid has no
- * leaf yet (the transition work grows the map, then tries again).
- */
+/* Puts @t in @to; false if it was there already. */
 bool klpx_umap_set(struct klpx_universe_map *m, struct task_struct *t,
 		   enum klpx_universe to)
 {
-	unsigned long *bits;
-	unsigned int nr;
+	unsigned long *bits = t->pid ? m->pids : m->idle;
+	unsigned int nr = t->pid ? t->pid : task_cpu(t);
 
-	if (t->pid == 0) {
-		bits = m->idle;
-		nr = task_cpu(t);
-	} else {
-		bits = smp_load_acquire(&m->leaf[t->pid / KLPX_UMAP_LEAF_PIDS]);
-		if (!bits)
-			return false;
-		nr = t->pid % KLPX_UMAP_LEAF_PIDS;
-	}
 	if (to == KLPX_PATCHED)
 		return !test_and_set_bit(nr, bits);
 	return test_and_clear_bit(nr, bits);
 }
 
-/* force: every task with a leaf, and every idle task, in @u */
+/* every pid and every idle task in @u: a new map, or force */
 void klpx_umap_fill(struct klpx_universe_map *m, enum klpx_universe u)
 {
-	unsigned int i;
-
-	klpx_umap_grow(m);
-	for (i = 0; i < KLPX_UMAP_LEAVES; i++)
-		if (m->leaf[i])
-			memset(m->leaf[i], u == KLPX_PATCHED ? 0xff : 0,
-			       PAGE_SIZE);
-	if (u == KLPX_PATCHED)
+	if (u == KLPX_PATCHED) {
+		bitmap_fill(m->pids, PID_MAX_LIMIT);
 		bitmap_fill(m->idle, nr_cpu_ids);
-	else
+	} else {
+		bitmap_zero(m->pids, PID_MAX_LIMIT);
 		bitmap_zero(m->idle, nr_cpu_ids);
+	}
 }
 
 size_t klpx_umap_bytes(struct klpx_universe_map *m)
 {
-	size_t bytes = sizeof(*m) + BITS_TO_LONGS(nr_cpu_ids) * sizeof(long);
-	unsigned int i;
-
-	for (i = 0; i < KLPX_UMAP_LEAVES; i++)
-		if (m->leaf[i])
-			bytes += PAGE_SIZE;
-	return bytes;
+	return sizeof(*m) + (BITS_TO_LONGS(PID_MAX_LIMIT) +
+			     BITS_TO_LONGS(nr_cpu_ids)) * sizeof(long);
 }
 
 /* ---- following tasks ----------------------------------------------------- */
@@ -173,8 +109,8 @@ static void klpx_probe_newtask(void *data, struct task_struct *child,
  * exchange_tids(left, right): de_thread() gives the exec'ing thread @left
  * the pid of its dead leader @right, and @right @left's. Their bits swap
  * with them. @left runs this under tasklist_lock with interrupts off, so
- * nothing moves it meanwhile; @right is a zombie. A pid above the map's
- * leaves gets one here (pid_max grew since the last walk).
+ * nothing moves it meanwhile; @right has exited, and no switch point
+ * moves a task that has (transition.c), so nothing else writes its bit.
  */
 static int klpx_exchange_tids_pre(struct kprobe *p, struct pt_regs *regs)
 {
@@ -184,8 +120,6 @@ static int klpx_exchange_tids_pre(struct kprobe *p, struct pt_regs *regs)
 
 	if (!m)
 		return 0;
-	klpx_umap_leaf(m, left->pid / KLPX_UMAP_LEAF_PIDS, GFP_ATOMIC);
-	klpx_umap_leaf(m, right->pid / KLPX_UMAP_LEAF_PIDS, GFP_ATOMIC);
 	ul = klpx_umap_get(m, left);
 	ur = klpx_umap_get(m, right);
 	/* written by pid, so @right's bit is the one @left will read */

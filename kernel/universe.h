@@ -3,13 +3,9 @@
  * universe.h - which universe each task is in while a transition runs.
  *
  * klpx has no field in task_struct, so the universe map keeps one bit per
- * pid (1 = patched universe) and one per CPU for the idle tasks, which all
- * have pid 0. The pid bits live in leaves of KLPX_UMAP_LEAF_PIDS pids,
- * allocated for every pid below pid_max when the transition starts and
- * added by the transition work when pid_max grows; a leaf is never removed
- * before the map is freed. A task whose pid has no leaf yet is in
- * @start, the universe the transition started from, whatever the target
- * is now: it cannot have moved, and after a reversal that is right too.
+ * pid (1 = patched universe) for every pid the kernel can hand out
+ * (PID_MAX_LIMIT: 512 KiB), so that pid_max may grow at any time, and one
+ * bit per CPU for the idle tasks, which all have pid 0.
  *
  * A pid is not a task, so the bits follow tasks at the three places where
  * a task and its pid part or meet (docs/consistency-model.md):
@@ -17,13 +13,15 @@
  *   parent's universe in the task_newtask probe, before it can run;
  * - exec from a thread that is not the leader swaps pids with the leader
  *   (exchange_tids()): a kprobe there swaps their bits;
- * - a task that exits leaves its bit behind, for the next task of that
- *   pid to overwrite at its birth.
+ * - a task that has exited (exit_state set) is never moved: the bit of its
+ *   pid is left to the exchange_tids() probe and to the next task of that
+ *   pid; once its stack is gone it runs nothing and blocks nothing.
  *
  * Bits change with atomic bitops and no lock, from switch points; the map
  * pointer is published under klpx_mutex and read under RCU-sched
  * (preemption off), by klpx_mutex holders, or where RCU does not watch
- * (idle), which is why it is freed only after every CPU scheduled.
+ * (idle), which is why it is freed only after every CPU scheduled. @gen
+ * names the transition the map belongs to: its ranges carry the same one.
  */
 #ifndef _KLPX_UNIVERSE_H
 #define _KLPX_UNIVERSE_H
@@ -33,13 +31,10 @@
 #include <linux/rcupdate.h>
 #include <klpx/livepatch.h>
 
-#define KLPX_UMAP_LEAF_PIDS	(PAGE_SIZE * BITS_PER_BYTE)
-#define KLPX_UMAP_LEAVES	DIV_ROUND_UP(PID_MAX_LIMIT, KLPX_UMAP_LEAF_PIDS)
-
 struct klpx_universe_map {
-	enum klpx_universe start;	/* fixed for the map's life */
+	unsigned int gen;
 	unsigned long *idle;		/* nr_cpu_ids bits */
-	unsigned long *leaf[KLPX_UMAP_LEAVES];	/* store-release, then fixed */
+	unsigned long *pids;		/* PID_MAX_LIMIT bits */
 };
 
 extern struct klpx_universe_map __rcu *klpx_umap;
@@ -53,18 +48,10 @@ static inline enum klpx_universe klpx_other_universe(enum klpx_universe u)
 static __always_inline enum klpx_universe
 klpx_umap_get(struct klpx_universe_map *m, struct task_struct *t)
 {
-	unsigned long *leaf;
-	pid_t pid = t->pid;
-
-	if (unlikely(pid == 0))
+	if (unlikely(t->pid == 0))
 		return test_bit(task_cpu(t), m->idle) ? KLPX_PATCHED :
 							KLPX_UNPATCHED;
-	/* pairs with the smp_store_release() in klpx_umap_grow() */
-	leaf = smp_load_acquire(&m->leaf[pid / KLPX_UMAP_LEAF_PIDS]);
-	if (unlikely(!leaf))
-		return m->start;
-	return test_bit(pid % KLPX_UMAP_LEAF_PIDS, leaf) ? KLPX_PATCHED :
-							   KLPX_UNPATCHED;
+	return test_bit(t->pid, m->pids) ? KLPX_PATCHED : KLPX_UNPATCHED;
 }
 
 /*
@@ -79,8 +66,8 @@ klpx_current_universe(enum klpx_universe start_if_none)
 	return unlikely(!m) ? start_if_none : klpx_umap_get(m, current);
 }
 
-struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start);
-int klpx_umap_grow(struct klpx_universe_map *m);
+struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start,
+					 unsigned int gen);
 void klpx_umap_free(struct klpx_universe_map *m);
 bool klpx_umap_set(struct klpx_universe_map *m, struct task_struct *t,
 		   enum klpx_universe to);

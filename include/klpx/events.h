@@ -12,7 +12,7 @@ enum klpx_check {
 	KLPX_RUNNING = 1,		/* on another CPU: cannot be walked */
 	KLPX_UNRELIABLE = 2,		/* the walk was not whole */
 	KLPX_FUNC_ON_STACK = 3,		/* code being replaced is on it */
-	KLPX_UNTRACKED = 4,		/* pid beyond the universe map */
+	KLPX_EXITING = 4,		/* past exit_notify(), stack not yet freed */
 };
 
 /* which switch point moved a task (klp_task_switch "how") */

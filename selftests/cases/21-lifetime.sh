@@ -14,16 +14,14 @@ DELAY=/sys/module/klpx/parameters/signal_delay_ms
 answer() { cat /proc/klpx_target/answer; }
 klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 
-# zombie_of PPID: the pid of a zombie child of PPID
+# zombie_of PPID: the pid of a zombie child of PPID (one awk for all tasks:
+# an exec per task takes seconds under TCG)
 zombie_of()
 {
-	local s
-	for s in /proc/[0-9]*/status; do
-		awk -v pp="$1" '/^State:/ { z = ($2 == "Z") } /^PPid:/ { p = ($2 == pp) }
-			END { exit !(z && p) }' "$s" 2>/dev/null &&
-			{ s=${s#/proc/}; echo "${s%/status}"; return 0; }
-	done
-	return 1
+	awk -v pp="$1" 'FNR == 1 { z = 0 }
+		/^State:/ { z = ($2 == "Z") }
+		/^PPid:/ && z && $2 == pp { split(FILENAME, f, "/"); print f[3]; found = 1; exit }
+		END { exit !found }' /proc/[0-9]*/status 2>/dev/null
 }
 
 # Steps: a zombie whose parent never reaps it (sh forks "sleep 0", then
@@ -49,14 +47,16 @@ case_zombie()
 run_case "a zombie on the host: enable and disable complete, no oops" case_zombie
 
 # Steps: a sleeper blocks patch1's enable; pid_max raised far above its
-# value at the start; a task made with a pid above the old pid_max reads
-# the answer; the sleeper is released.
-# Expect: the high-pid task gets the original (it is in the start
-# universe); the transition completes without force (a pid above the map
-# was "untracked" and blocked it before).
+# value at the start; this shell (switched at its last syscall exit) makes
+# a task above the old pid_max that reads the answer, and a long-lived
+# sleeper up there; the blocker is released.
+# Expect: the high-pid tasks took this shell's universe (the reader gets
+# patch1); the transition completes without force (a pid above the map
+# sized at the start was "untracked": it read the original and blocked
+# the transition until force).
 case_pid_above_map()
 {
-	local pid old hi got
+	local pid old hi got high
 	klpx_up
 	echo 600000 > $DELAY; on_cleanup "echo 2000 > $DELAY"
 	old=$(cat /proc/sys/kernel/pid_max)
@@ -67,14 +67,19 @@ case_pid_above_map()
 	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; wait $pid 2>/dev/null; true"
 	loop_until "grep -q klpx_target_wait /proc/$pid/stack" 10 || fail "the blocker did not sleep"
 	load_lp_nowait "$M/klpx_test_patch1.ko"
+	loop_until "grep -qP '^$BASHPID\t[^\t]*\tpatched' $TASKS" 10 ||
+		fail "this shell did not switch: $(grep -P "^$BASHPID\t" $TASKS)"
 	hi=$((old + 70000))
 	echo $((hi + 1000)) > /proc/sys/kernel/pid_max || fail "cannot raise pid_max"
 	echo $((hi - 1)) > /proc/sys/kernel/ns_last_pid || fail "cannot set ns_last_pid"
 	got=$(sh -c 'echo $$; cat /proc/klpx_target/answer' | tr '\n' ' ')
 	log "high-pid task: $got"
 	[ "${got%% *}" -ge "$old" ] || fail "the task got pid ${got%% *}, not above $old"
-	assert_eq "original" "${got#* }" "answer of a new task above the old pid_max during the enable"
-	assert_not_contains "$(cat $TASKS)" "untracked" "tasks file"
+	assert_eq "patch1 " "${got#* }" "answer of a new task above the old pid_max"
+	sleep 1000 &
+	high=$!
+	on_cleanup "kill $high 2>/dev/null; wait $high 2>/dev/null; true"
+	[ "$high" -ge "$old" ] || fail "the sleeper got pid $high, not above $old"
 	log "% echo 1 > /proc/klpx_target/release"
 	echo 1 > /proc/klpx_target/release
 	wait_transition klpx_test_patch1 60
@@ -104,7 +109,8 @@ case_module_during_disable()
 	loop_until "grep -q klpx_tp_wait /proc/$pid/stack" 10 || fail "the sleeper is not in patch1's klpx_target_wait"
 	log "% echo 0 > enabled"
 	echo 0 > $KLPX_SYSFS/klpx_test_patch1/enabled
-	loop_until "grep -q 'klpx_tp_wait' $TASKS" 10 || fail "the sleeper does not block the disable: $(grep -P "^$pid\t" $TASKS)"
+	loop_until "grep -P '^$pid\t' $TASKS | grep -q 'function on stack'" 10 ||
+		fail "the sleeper does not block the disable: $(grep -P "^$pid\t" $TASKS)"
 	load_mod "$M/klpx_race_target.ko"
 	assert_eq 1 "$(cat $p)" "race target object loaded during the disable"
 	assert_eq 1 "$(cat $KLPX_SYSFS/klpx_test_patch1/transition)" "transition"
@@ -191,7 +197,7 @@ case_park_churn()
 }
 run_case "a parked hook is released after 2 s even while other patches come and go" case_park_churn
 
-# Steps: klpx_test_target's load is held for 3 s at ftrace_module_enable()
+# Steps: klpx_test_target's load is held for 5 s at ftrace_module_enable()
 # (the module is COMING, its ftrace call sites not yet enabled); patch1 is
 # enabled meanwhile; the load finishes.
 # Expect: the target gets patched by klpx's COMING notifier after ftrace
@@ -203,15 +209,16 @@ case_enable_while_coming()
 	local ins
 	klpx_up
 	# only this load is held: it runs as perl, every other insmod as kmod
-	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=3000 comm=perl
-	log "% insmod klpx_test_target.ko (held 3 s at ftrace_module_enable)"
-	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n";
-		syscall(313, fileno($f), "", 0) == 0 or die "finit_module: $!\n"' \
+	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=5000 comm=perl
+	log "% insmod klpx_test_target.ko (held 5 s at ftrace_module_enable)"
+	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $p = "";
+		syscall(313, fileno($f), $p, 0) == 0 or die "finit_module: $!\n"' \
 		"$M/klpx_test_target.ko" &
 	ins=$!
 	on_cleanup "wait $ins 2>/dev/null; $RMMOD klpx_test_target 2>/dev/null; true"
-	loop_until "grep -qx coming /sys/module/klpx_test_target/initstate 2>/dev/null" 10 ||
-		fail "klpx_test_target is not COMING"
+	# /sys/module/<name> comes later in the load; /proc/modules says Loading
+	loop_until "grep -q '^klpx_test_target .* Loading ' /proc/modules" 10 ||
+		fail "klpx_test_target is not COMING: $(grep klpx_test_target /proc/modules)"
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	wait $ins || fail "insmod of the target failed"
 	wait_transition klpx_test_patch1

@@ -14,7 +14,7 @@ static const char *const reasons[] = {
 	[KLPX_RUNNING] = "running",
 	[KLPX_UNRELIABLE] = "unreliable_stack",
 	[KLPX_FUNC_ON_STACK] = "function_on_stack",
-	[KLPX_UNTRACKED] = "untracked_pid",
+	[KLPX_EXITING] = "exiting",
 };
 
 static const char *const hows[] = {

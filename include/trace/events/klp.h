@@ -245,7 +245,7 @@ TRACE_EVENT(klp_stack_check_fail,
 		  __print_symbolic(__entry->reason, { 1, "running" },
 				   { 2, "unreliable_stack" },
 				   { 3, "function_on_stack" },
-				   { 4, "untracked_pid" }),
+				   { 4, "exiting" }),
 		  __get_str(func))
 );
 
