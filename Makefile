@@ -2,7 +2,8 @@
 #
 # klpx: build entry points.
 #
-#   make              klpx.ko, test modules, BPF objects, tools
+#   make              klpx.ko, test modules, BPF objects, tools, the kernel's
+#                     own livepatch selftests (build/upstream, from linux-source-6.1)
 #   make check        install deps, build, boot the VM, run every selftest,
 #                     then the packages' check (selftests/pkg/check-pkg.sh)
 #   make check-pkg    only the packages' check: build, install, dkms, VM, purge
@@ -58,12 +59,19 @@ KBUILD = $(MAKE) -C $(KDIR) $(if $(filter 1,$(V)),V=1) M=$(CURDIR)/$(1) \
 	$(if $(filter-out kernel,$(1)),KBUILD_EXTRA_SYMBOLS=$(CURDIR)/kernel/Module.symvers) \
 	$(2) 2>&1 | { grep -v '^Skipping BTF generation' || true; }
 MODULE_DIRS := $(patsubst %/Kbuild,%,$(wildcard kernel/Kbuild selftests/modules/Kbuild))
-SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile selftests/perf/Makefile))
+SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile selftests/perf/Makefile \
+	selftests/progs/Makefile))
 
-.PHONY: all modules subdirs btf deps check check-bench bench demo vm vm-run \
+.PHONY: all modules subdirs upstream btf deps check check-bench bench demo vm vm-run \
 	meta-modules clean help install uninstall deb check-pkg
 
-all: modules subdirs
+all: modules subdirs upstream
+
+# The kernel's livepatch selftests and test modules, extracted from Debian's
+# linux-source-6.1 and built twice: against klpx (through compat.h) and
+# against the built-in livepatch (selftests/cases/60-upstream.sh).
+upstream: modules
+	$(Q)KDIR=$(KDIR) KVER=$(KVER) selftests/upstream/prepare.sh $(if $(filter 1,$(V)),,>/dev/null)
 
 modules:
 	$(Q)[ -f "$(KDIR)/Makefile" ] || \
@@ -143,7 +151,7 @@ INSTALL_KVER = $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 MODDIR = /lib/modules/$(INSTALL_KVER)/updates
 KLPX_HEADERS := $(wildcard include/klpx/*.h)
 
-install: all
+install: modules subdirs
 	$(Q)[ -n "$(INSTALL_KVER)" ] || { echo "cannot tell the kernel release of $(KDIR)" >&2; exit 1; }
 	install -D -m 0644 kernel/klpx.ko $(DESTDIR)$(MODDIR)/klpx.ko
 	install -d $(DESTDIR)$(INCLUDEDIR)/klpx
@@ -186,4 +194,4 @@ clean:
 	$(Q)rm -rf build
 
 help:
-	@sed -n '3,19s/^# \{0,1\}//p' Makefile
+	@sed -n '3,20s/^# \{0,1\}//p' Makefile

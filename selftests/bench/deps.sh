@@ -26,7 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # module signing, lintian: selftests/pkg/check-pkg.sh).
 PKGS=(gcc make dwarves qemu-system-x86 busybox-static clang llvm libbpf-dev
       bpftool bpftrace libelf-dev zlib1g-dev kmod cpio xz-utils pkg-config
-      binutils jq
+      binutils jq linux-source-6.1
       dpkg-dev debhelper dh-dkms dkms lintian openssl)
 
 apt_updated=

@@ -197,7 +197,7 @@ case_park_churn()
 }
 run_case "a parked hook is released after 2 s even while other patches come and go" case_park_churn
 
-# Steps: klpx_test_target's load is held for 5 s at ftrace_module_enable()
+# Steps: klpx_test_target's load is held for 10 s at ftrace_module_enable()
 # (the module is COMING, its ftrace call sites not yet enabled); patch1 is
 # enabled meanwhile; the load finishes.
 # Expect: the target gets patched by klpx's COMING notifier after ftrace
@@ -209,8 +209,8 @@ case_enable_while_coming()
 	local ins
 	klpx_up
 	# only this load is held: it runs as perl, every other insmod as kmod
-	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=5000 comm=perl
-	log "% insmod klpx_test_target.ko (held 5 s at ftrace_module_enable)"
+	load_mod "$M/klpx_test_delay.ko" at=ftrace_module_enable ms=10000 comm=perl
+	log "% insmod klpx_test_target.ko (held 10 s at ftrace_module_enable)"
 	perl -e 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $p = "";
 		syscall(313, fileno($f), $p, 0) == 0 or die "finit_module: $!\n"' \
 		"$M/klpx_test_target.ko" &

@@ -16,7 +16,7 @@ MODULE_PARM_DESC(at, "the function to delay at its entry");
 
 static unsigned int ms = 1000;
 module_param(ms, uint, 0444);
-MODULE_PARM_DESC(ms, "how long to busy-wait, at most 5000");
+MODULE_PARM_DESC(ms, "how long to busy-wait, at most 10000");
 
 static char *comm = "";
 module_param(comm, charp, 0444);
@@ -24,7 +24,7 @@ MODULE_PARM_DESC(comm, "delay only tasks with this comm (default: all)");
 
 static int klpx_delay_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	u64 end = ktime_get_ns() + (u64)min(ms, 5000U) * NSEC_PER_MSEC;
+	u64 end = ktime_get_ns() + (u64)min(ms, 10000U) * NSEC_PER_MSEC;
 
 	if (*comm && strcmp(current->comm, comm))
 		return 0;

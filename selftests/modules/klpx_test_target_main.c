@@ -7,6 +7,8 @@
  *                              "release" is written, then records what
  *                              klpx_target_answer() said at that point
  *   /proc/klpx_target/release  write: wakes the sleepers
+ *   /proc/klpx_target/rearm    write: the next "block" sleeps again (after
+ *                              a release, "block" returns at once)
  *   /proc/klpx_target/last     read: the answer a released sleeper got
  * With kthread=1, the kthread klpx_target_kt sleeps interruptibly in
  * klpx_target_kwait() until something wakes it.
@@ -117,6 +119,13 @@ static ssize_t release_write(struct file *f, const char __user *buf,
 	return n;
 }
 
+static ssize_t rearm_write(struct file *f, const char __user *buf,
+			   size_t n, loff_t *off)
+{
+	atomic_set(&klpx_target_released, 0);
+	return n;
+}
+
 static int klpx_target_open_answer(struct inode *i, struct file *f)
 {
 	return single_open(f, answer_show, NULL);
@@ -137,6 +146,7 @@ static const struct proc_ops last_ops = {
 };
 static const struct proc_ops block_ops = { .proc_write = block_write };
 static const struct proc_ops release_ops = { .proc_write = release_write };
+static const struct proc_ops rearm_ops = { .proc_write = rearm_write };
 
 extern int klpx_target_dup_caller(void);
 static struct proc_dir_entry *klpx_target_dir;
@@ -150,6 +160,7 @@ static int __init klpx_target_init(void)
 	proc_create("last", 0444, klpx_target_dir, &last_ops);
 	proc_create("block", 0200, klpx_target_dir, &block_ops);
 	proc_create("release", 0200, klpx_target_dir, &release_ops);
+	proc_create("rearm", 0200, klpx_target_dir, &rearm_ops);
 	if (kthread) {
 		klpx_target_kt = kthread_run(klpx_target_kt_fn, NULL,
 					     "klpx_target_kt");
