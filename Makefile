@@ -5,7 +5,9 @@
 #   make              klpx.ko, test modules, BPF objects, tools, the kernel's
 #                     own livepatch selftests (build/upstream, from linux-source-6.1)
 #   make check        install deps, build, run every selftest case file in its
-#                     own VM, J=N at a time (default nproc), one TAP stream
+#                     own VM, J=N at a time (default nproc), one TAP stream;
+#                     KLPX_PKG=1 adds the packages' check (check-pkg.sh)
+#   make check-pkg    only the packages' check: build, install, dkms, VM, purge
 #   make check-bench  prove the bench catches a failing case, a WARN, a panic
 #                     and a hang, also among parallel VMs
 #   make bench        klpx against the built-in livepatch in one VM boot
@@ -14,6 +16,11 @@
 #   make vm           interactive shell in the VM with klpx.ko loaded
 #   make vm-run SCRIPT=path [ARGS="..."]   run a script in the VM
 #   make deps         install the toolchain, unpack the reference kernel
+#   make install      klpx.ko, headers + Module.symvers, klp-top, man page
+#                     (PREFIX=/usr, DESTDIR=; depmod unless DESTDIR is set)
+#   make uninstall    remove what make install installed
+#   make deb          klpx-dkms and klp-top .deb files in build/deb
+#                     (docs/real-machine.md)
 #   make clean
 #
 # KDIR=dir builds against another kernel (default: the reference kernel's
@@ -37,7 +44,7 @@ BENCH := $(CURDIR)/selftests/bench
 
 # KVER, KDIR, KLPX_VMLINUX...: only when a goal needs them (env.sh asks
 # apt's local cache, nothing else).  Command-line values win.
-ifneq ($(filter-out clean help,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out clean help deb,$(or $(MAKECMDGOALS),all)),)
 $(foreach kv,$(shell $(BENCH)/env.sh),$(eval $(firstword $(subst =, ,$(kv))) ?= $(patsubst $(firstword $(subst =, ,$(kv)))=%,%,$(kv))))
 endif
 
@@ -59,7 +66,7 @@ SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefi
 	selftests/progs/Makefile))
 
 .PHONY: all modules subdirs upstream btf deps check check-bench bench demo vm vm-run \
-	meta-modules clean help
+	meta-modules clean help install uninstall deb check-pkg
 
 all: modules subdirs upstream
 
@@ -101,7 +108,12 @@ deps:
 # has installed the headers.
 check: deps
 	$(Q)$(MAKE) all
+ifeq ($(KLPX_PKG),1)
+	$(Q)$(BENCH)/tap-cat.sh "$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh" \
+		selftests/pkg/check-pkg.sh
+else
 	$(Q)$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh
+endif
 
 meta-modules:
 	$(Q)$(call KBUILD,selftests/meta/warn,modules)
@@ -129,6 +141,55 @@ vm-run:
 	$(Q)[ -f "$(SCRIPT)" ] || { echo "no such script: $(SCRIPT)" >&2; exit 2; }
 	$(Q)$(MAKE) deps all
 	$(Q)$(BENCH)/vm.sh -- bash $(abspath $(SCRIPT)) $(ARGS)
+
+# --- install -------------------------------------------------------------
+# klpx.ko for the kernel KDIR belongs to (its kernel.release), into
+# updates/ so it wins over any other copy; the API headers and the
+# Module.symvers patch modules link against into $(INCLUDEDIR)/klpx
+# (docs/real-machine.md shows a patch's build against them).
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+# (UTS_RELEASE: Debian's include/config/kernel.release holds the upstream
+# version, not the ABI name modules go under)
+INSTALL_KVER = $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(KVER))
+MODDIR = /lib/modules/$(INSTALL_KVER)/updates
+KLPX_HEADERS := $(wildcard include/klpx/*.h)
+
+install: modules subdirs
+	$(Q)[ -n "$(INSTALL_KVER)" ] || { echo "cannot tell the kernel release of $(KDIR)" >&2; exit 1; }
+	install -D -m 0644 kernel/klpx.ko $(DESTDIR)$(MODDIR)/klpx.ko
+	install -d $(DESTDIR)$(INCLUDEDIR)/klpx
+	install -m 0644 $(KLPX_HEADERS) kernel/Module.symvers $(DESTDIR)$(INCLUDEDIR)/klpx/
+	install -D -m 0755 tools/klp-top/klp-top $(DESTDIR)$(SBINDIR)/klp-top
+	install -D -m 0644 tools/klp-top/klp-top.8 $(DESTDIR)$(MANDIR)/man8/klp-top.8
+ifeq ($(DESTDIR),)
+	depmod -a $(INSTALL_KVER)
+endif
+
+# The same KDIR (or KVER) as make install's.
+uninstall:
+	$(Q)[ -n "$(INSTALL_KVER)" ] || { echo "cannot tell the kernel release of $(KDIR)" >&2; exit 1; }
+	rm -f $(DESTDIR)$(MODDIR)/klpx.ko
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(MODDIR)
+	rm -f $(foreach h,$(notdir $(KLPX_HEADERS)) Module.symvers,$(DESTDIR)$(INCLUDEDIR)/klpx/$(h))
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/klpx
+	rm -f $(DESTDIR)$(SBINDIR)/klp-top $(DESTDIR)$(MANDIR)/man8/klp-top.8
+ifeq ($(DESTDIR),)
+	depmod -a $(INSTALL_KVER)
+endif
+
+# The packages (docs/real-machine.md): built from a copy of the tree, which
+# this one's build products do not reach.
+deb:
+	$(Q)scripts/build-debs.sh build/deb
+
+# Build, install and test the packages on this host and in the VM (TAP).
+check-pkg: deps
+	$(Q)$(MAKE) all
+	$(Q)selftests/pkg/check-pkg.sh
 
 clean:
 	$(Q)for d in $(MODULE_DIRS) selftests/meta/warn; do \

@@ -1,0 +1,338 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-pkg.sh - the Debian packages, end to end, on this host and in the VM.
+#
+#   selftests/pkg/check-pkg.sh        (make check-pkg; a step of make check)
+#
+# Host side, as root: builds klpx-dkms and klp-top from a copy of the tree
+# (scripts/build-debs.sh: dpkg-buildpackage -us -uc -b, then lintian),
+# installs them with apt, runs dkms build and dkms install for the reference
+# kernel's ABI (KVER from selftests/bench/env.sh), checks the module dkms
+# installed in /lib/modules/<kver>/updates/dkms/ (BTF, signature, the kept
+# Module.symvers) and builds a patch against the installed copy.  Then one
+# VM (selftests/pkg/vm-dkms.sh): the DKMS-built klpx.ko with the sample
+# patch, and /usr/sbin/klp-top -b -n 1.  Last, purges the packages (and
+# what apt pulled in for them) and checks that nothing of them is left and
+# that the host is as it was.
+#
+# Output is TAP, numbered from 1; the last line is "N passed, N failed"
+# (", N skipped").  Exit status 1 if anything failed.  Packaging steps'
+# logs are in build/pkg/.  The build needs the tree built (make: the VM
+# case loads selftests/modules/klpx_sample.ko) and selftests/bench/deps.sh.
+#
+# Environment: KLPX_PKG=0 skips it all (one skipped line), as does
+# KLPX_CASES (a subset of make check) unless KLPX_PKG=1; and what vm.sh
+# reads.  Not root: skipped (it installs packages).  A klpx-dkms or klp-top
+# already installed on the host is a failure: the test would replace it.
+
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root" || exit 1
+eval "$(selftests/bench/env.sh)"
+export DEBIAN_FRONTEND=noninteractive
+
+work=$root/build/pkg
+PKGS=(klpx-dkms klp-top)
+
+n=0 n_pass=0 n_fail=0 n_skip=0
+ok() { n=$((n + 1)); n_pass=$((n_pass + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); n_fail=$((n_fail + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); n_skip=$((n_skip + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { sed 's/^/# /'; }
+finish()
+{
+	echo "1..$n"
+	local s="$n_pass passed, $n_fail failed"
+	[ "$n_skip" = 0 ] || s="$s, $n_skip skipped"
+	echo "$s"
+	[ "$n_fail" = 0 ]
+	exit
+}
+
+# step DESCRIPTION FUNCTION: run FUNCTION with its output in a log; one TAP
+# line with its wall time; the log's tail as diagnostics when it fails.
+# Returns FUNCTION's status.
+step()
+{
+	local desc=$1 fn=$2 log t0 rc
+	log="$work/log.$((n + 1)).$fn"
+	t0=$(date +%s)
+	"$fn" >"$log" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "$desc ($(( $(date +%s) - t0 ))s)"
+	else
+		not_ok "$desc ($(( $(date +%s) - t0 ))s)"
+		tail -n 40 "$log" | diag
+		echo "# log: $log"
+	fi
+	return "$rc"
+}
+
+echo "TAP version 13"
+if [ -n "${KLPX_CASES:-}" ] && [ -z "${KLPX_PKG:-}" ]; then
+	skip "Debian packages (klpx-dkms, klp-top)" "KLPX_CASES runs a subset (KLPX_PKG=1 adds this check)"
+	finish
+fi
+if [ "${KLPX_PKG:-1}" = 0 ]; then
+	skip "Debian packages (klpx-dkms, klp-top)" "KLPX_PKG=0"
+	finish
+fi
+if [ "$(id -u)" != 0 ]; then
+	skip "Debian packages (klpx-dkms, klp-top)" "not root: the test installs packages on the host"
+	finish
+fi
+
+# One run at a time on a host: dpkg and dkms state are the host's.
+exec 8>/run/lock/klpx-check-pkg.lock
+flock -w 1800 8 || { not_ok "another check-pkg.sh holds /run/lock/klpx-check-pkg.lock"; finish; }
+
+rm -rf "$work"
+mkdir -p "$work"
+ver=$(dpkg-parsechangelog -S Version -l debian/changelog)
+arch=$(uname -m)
+moddir=/lib/modules/$KVER
+symvers=/var/lib/dkms/klpx/$ver/$KVER/$arch/Module.symvers
+
+installed_pkgs() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 ~ /^.i/ { print $2 }' | sort; }
+# what the test may leave behind: listed before and compared after
+host_state()
+{
+	installed_pkgs | sed 's/^/pkg /'
+	find "$moddir" /var/lib/dkms /usr/src /usr/include/klpx /usr/sbin/klp-top \
+	     /usr/share/man/man8/klp-top.8.gz /usr/share/doc/klpx-dkms /usr/share/doc/klp-top \
+	     -maxdepth 3 2>/dev/null | sort
+}
+
+# --- before -------------------------------------------------------------------
+
+pre_host()
+{
+	local p bad=
+	for p in "${PKGS[@]}"; do
+		if dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^.i'; then
+			echo "$p is installed on this host ($(dpkg-query -W -f='${Version}' "$p")):" \
+			     "this test would replace and purge it; purge it first"
+			bad=1
+		fi
+	done
+	[ -d /usr/src/linux-headers-"$KVER" ] || { echo "no headers for $KVER: run selftests/bench/deps.sh"; bad=1; }
+	[ -r "$KLPX_VMLINUX" ] || { echo "no $KLPX_VMLINUX: run selftests/bench/deps.sh"; bad=1; }
+	[ -f selftests/modules/klpx_sample.ko ] || { echo "no selftests/modules/klpx_sample.ko: run make"; bad=1; }
+	for p in dpkg-buildpackage dkms lintian; do
+		command -v "$p" >/dev/null || { echo "$p missing: run selftests/bench/deps.sh"; bad=1; }
+	done
+	[ -z "$bad" ]
+}
+if ! step "host ready: root, no klpx package installed, reference kernel $KVER's headers" pre_host; then
+	finish
+fi
+host_state >"$work/state.before"
+installed_pkgs >"$work/pkgs.before"
+mok_before=
+[ -e /var/lib/dkms/mok.key ] && mok_before=1
+
+# --- build ----------------------------------------------------------------------
+
+build()
+{
+	scripts/build-debs.sh "$work/deb"
+}
+built=
+step "dpkg-buildpackage -us -uc -b builds klpx-dkms and klp-top from a copy of the tree" build &&
+	built=1
+
+check_lintian()
+{
+	cat "$work/deb/lintian.txt"
+	! grep -E '^[EW]: ' "$work/deb/lintian.txt"
+}
+if [ -n "$built" ]; then
+	step "lintian: no error or warning tag (overrides in debian/*.lintian-overrides say why)" check_lintian
+	grep -E '^[IPNX]: ' "$work/deb/lintian.txt" 2>/dev/null | grep -v 'running with root' | diag
+fi
+
+# --- install ----------------------------------------------------------------------
+
+# Everything below undoes itself at exit, whatever happened.
+cleanup_host()
+{
+	local new
+	new=$(comm -13 "$work/pkgs.before" <(installed_pkgs))
+	if [ -n "$new" ]; then
+		echo "purging: $(echo $new)"
+		# shellcheck disable=SC2086
+		apt-get purge -y -q $new || return 1
+	fi
+	# dkms made a signing key at the first build if there was none
+	if [ -z "$mok_before" ]; then
+		rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
+	fi
+	# depmod's index files for a kernel that had none before
+	local f
+	for f in "$moddir"/modules.*; do
+		[ -e "$f" ] || continue
+		grep -qxF "$f" "$work/state.before" || rm -f "$f"
+	done
+	for f in "$moddir/updates/dkms" "$moddir/updates"; do
+		[ -d "$f" ] && ! grep -qxF "$f" "$work/state.before" && rmdir "$f" 2>/dev/null
+	done
+	true
+}
+cleaned=
+trap '[ -n "$cleaned" ] || cleanup_host >>"$work/cleanup-at-exit.log" 2>&1' EXIT
+
+install_debs()
+{
+	# KLPX_BTF_BASE: the postinst may build for $KVER already, and this
+	# host does not run that kernel (dkms/btf.sh)
+	KLPX_BTF_BASE=$KLPX_VMLINUX apt-get install -y -q --no-install-recommends \
+		"$work"/deb/klpx-dkms_*.deb "$work"/deb/klp-top_*.deb || return 1
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' "$p"
+	done
+	comm -13 "$work/pkgs.before" <(installed_pkgs) | sed 's/^/newly installed: /'
+}
+installed=
+if [ -n "$built" ]; then
+	step "apt-get install klpx-dkms klp-top (their dependencies from apt)" install_debs && installed=1
+fi
+
+dkms_build()
+{
+	dkms status klpx
+	# the postinst may have built and installed it for $KVER already:
+	# uninstall and unbuild it (it stays added), then build it here
+	if dkms status -m klpx -v "$ver" -k "$KVER" | grep -q .; then
+		dkms unbuild -m klpx -v "$ver" -k "$KVER" || return 1
+	fi
+	if ! KLPX_BTF_BASE=$KLPX_VMLINUX dkms build -m klpx -v "$ver" -k "$KVER"; then
+		cat "/var/lib/dkms/klpx/$ver/build/make.log"
+		return 1
+	fi
+	cat "/var/lib/dkms/klpx/$ver/$KVER/$arch/log/make.log"
+}
+dkms_install()
+{
+	dkms install -m klpx -v "$ver" -k "$KVER" || return 1
+	dkms status klpx
+}
+dkms_ok=
+if [ -n "$installed" ]; then
+	step "dkms build klpx/$ver for $KVER" dkms_build &&
+	step "dkms install klpx/$ver for $KVER" dkms_install && dkms_ok=1
+fi
+
+host_module()
+{
+	local ko=$moddir/updates/dkms/klpx.ko signer
+	[ -f "$ko" ] || { echo "no $ko"; ls -lR "$moddir/updates" 2>&1; return 1; }
+	modinfo "$ko"
+	modinfo -F vermagic "$ko" | grep -q "^$KVER " || { echo "vermagic is not $KVER"; return 1; }
+	readelf -S -W "$ko" | grep -q ' \.BTF ' || { echo "$ko has no .BTF"; return 1; }
+	grep -q 'klpx_enable_patch' "$symvers" || { echo "no klpx_enable_patch in $symvers"; return 1; }
+	grep -q '^updates/dkms/klpx.ko' "$moddir/modules.dep" ||
+		{ echo "depmod did not index it"; return 1; }
+	# dkms signs with its MOK (/var/lib/dkms/mok.key, made if missing)
+	# when the kernel's sign-file is there, as on Debian
+	signer=$(modinfo -F signer "$ko")
+	echo "signer: ${signer:-none}"
+	if [ -x /usr/lib/linux-kbuild-"${KVER%.*-*}"/scripts/sign-file ] ||
+	   [ -x "$moddir/build/scripts/sign-file" ]; then
+		[ -n "$signer" ] || { echo "sign-file is there but the module is not signed"; return 1; }
+		openssl x509 -inform DER -in /var/lib/dkms/mok.pub -noout -subject
+	fi
+}
+if [ -n "$dkms_ok" ]; then
+	step "updates/dkms/klpx.ko for $KVER: BTF, depmod, signed with dkms's MOK; Module.symvers kept" host_module
+fi
+
+# The documented way to build a patch against the installed copy
+# (docs/real-machine.md); vm-dkms.sh loads the result.
+patch_build()
+{
+	local d=$work/sample
+	mkdir -p "$d"
+	cp selftests/modules/klpx_sample.c "$d/klpx_pkg_sample.c"
+	echo 'obj-m := klpx_pkg_sample.o' >"$d/Kbuild"
+	make -C "$moddir/build" M="$d" KBUILD_EXTRA_SYMBOLS="$symvers" \
+		ccflags-y="-I/usr/src/klpx-$ver/include" modules || return 1
+	modinfo "$d/klpx_pkg_sample.ko"
+}
+if [ -n "$dkms_ok" ]; then
+	step "a patch module builds against /usr/src/klpx-$ver/include and dkms's Module.symvers" patch_build
+fi
+
+# --- the VM -----------------------------------------------------------------------
+
+# vm_tap: vm.sh's TAP, renumbered after ours; its plan and closing line
+# dropped; a failure the bench counted outside any case becomes a line.
+vm_tap()
+{
+	local line p=0 f=0 sf=""
+	while IFS= read -r line; do
+		if [[ $line =~ ^(not\ )?ok\ [0-9]+(\ -\ (.*))?$ ]]; then
+			n=$((n + 1))
+			if [ -n "${BASH_REMATCH[1]}" ]; then
+				f=$((f + 1)); n_fail=$((n_fail + 1)); echo "not ok $n - VM: ${BASH_REMATCH[3]}"
+			elif [[ $line == *'# SKIP'* ]]; then
+				n_skip=$((n_skip + 1)); echo "ok $n - VM: ${BASH_REMATCH[3]}"
+			else
+				p=$((p + 1)); n_pass=$((n_pass + 1)); echo "ok $n - VM: ${BASH_REMATCH[3]}"
+			fi
+		elif [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+			sf=${BASH_REMATCH[2]}
+		elif [[ $line =~ ^TAP\ version || $line =~ ^1\.\.[0-9]+$ ]]; then
+			:
+		elif [[ $line =~ ^# ]]; then
+			echo "$line"
+		else
+			echo "# $line"
+		fi
+	done
+	if [ -z "$sf" ] || [ "$sf" -gt "$f" ]; then
+		n=$((n + 1)); n_fail=$((n_fail + 1))
+		echo "not ok $n - VM: the bench found a problem outside the cases (see '# bench:' above)"
+	fi
+}
+if [ -n "$dkms_ok" ]; then
+	t0=$(date +%s)
+	vm_tap < <(KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-600} selftests/bench/vm.sh --tap -- \
+		selftests/run.sh selftests/pkg/vm-dkms.sh 2>&1)
+	echo "# VM: $(( $(date +%s) - t0 ))s"
+fi
+
+# --- remove -------------------------------------------------------------------------
+
+purge()
+{
+	cleanup_host || return 1
+	cleaned=1
+	local p left=
+	for p in "${PKGS[@]}"; do
+		if dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^.[^n]'; then
+			echo "$p is still known to dpkg: $(dpkg-query -W -f='${db:Status-Abbrev}' "$p")"
+			left=1
+		fi
+	done
+	for p in /usr/src/klpx-* /var/lib/dkms/klpx /lib/modules/*/updates/dkms/klpx.ko* \
+		 /usr/sbin/klp-top /usr/share/man/man8/klp-top.8* /usr/share/doc/klpx-dkms \
+		 /usr/share/doc/klp-top; do
+		[ -e "$p" ] && { echo "left behind: $p"; left=1; }
+	done
+	[ -z "$left" ]
+}
+if [ -n "$built" ]; then
+	step "apt-get purge: no file of klpx-dkms or klp-top is left, no klpx module in any updates/dkms" purge
+fi
+
+same_host()
+{
+	host_state >"$work/state.after"
+	diff "$work/state.before" "$work/state.after"
+}
+step "the host is as before (installed packages, $moddir, /var/lib/dkms, /usr/src)" same_host
+finish
