@@ -187,6 +187,7 @@ deb:
 	$(Q)scripts/build-debs.sh build/deb
 
 # Build, install and test the packages on this host and in the VM (TAP).
+check-pkg: export KLPX_PKG := 1
 check-pkg: deps
 	$(Q)$(MAKE) all
 	$(Q)selftests/pkg/check-pkg.sh

@@ -22,12 +22,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=selftests/bench/common.sh
 . "$here/common.sh"
 
-# The second line: the packages' build and check (make deb, dkms with its
-# module signing, lintian: selftests/pkg/check-pkg.sh).
 PKGS=(gcc make dwarves qemu-system-x86 busybox-static clang llvm libbpf-dev
       bpftool bpftrace libelf-dev zlib1g-dev kmod cpio xz-utils pkg-config
-      binutils jq linux-source-6.1
-      dpkg-dev debhelper dh-dkms dkms lintian openssl)
+      binutils jq linux-source-6.1)
+# With KLPX_PKG=1 (make check-pkg, make check KLPX_PKG=1): the packages'
+# build and check too (make deb, dkms with its module signing, lintian).
+[ "${KLPX_PKG:-0}" = 1 ] &&
+	PKGS+=(dpkg-dev debhelper dh-dkms dkms lintian openssl)
 
 apt_updated=
 apt_update_once()
