@@ -534,9 +534,16 @@ static void klpx_transition_complete(bool forced)
 
 	pr_debug("'%s': completing %s transition\n",
 		 klpx_patch_name(patch), klpx_universe_verb(target));
-	/* klpx_transition_clear() waits for the handlers of both */
-	if (target == KLPX_UNPATCHED)
+	if (target == KLPX_UNPATCHED) {
 		klpx_unpatch_objects(patch);
+		/*
+		 * No handler may still hold a func just taken off its stack
+		 * when ->transition is cleared: it would read the func, then
+		 * the cleared flag, and send a task of the other universe to
+		 * it (26-race-paths saw one call answered by two versions).
+		 */
+		klpx_sync_handlers();
+	}
 	klpx_transition_clear(patch);
 	if (target == KLPX_PATCHED && patch->replace) {
 		klpx_replace_complete(patch);
