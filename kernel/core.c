@@ -440,18 +440,7 @@ void klpx_free_patch_async(struct klpx_patch *patch)
  */
 static void klpx_enable_cancel(struct klpx_patch *patch)
 {
-	const char *pname = klpx_patch_name(patch);
-	struct klpx_object *obj;
-
-	pr_warn("failed to enable patch '%s'\n", pname);
-	pr_debug("'%s': canceling patching transition, going to unpatch\n",
-		 pname);
-	klpx_unpatch_objects(patch);
-	pr_debug("'%s': completing unpatching transition\n", pname);
-	klpx_for_each_object(patch, obj)
-		if (klpx_object_loaded(obj))
-			klpx_post_unpatch_callback(obj);
-	pr_notice("'%s': unpatching complete\n", pname);
+	pr_warn("failed to enable patch '%s'\n", klpx_patch_name(patch));
 	klpx_transition_cancel();
 }
 

@@ -487,10 +487,42 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 	klpx_hooks_refresh();
 }
 
-/* enable failed before its transition started */
+/*
+ * Takes @patch's funcs off their stacks, then waits for every handler
+ * that may have read one: clearing ->transition after this cannot send a
+ * task of the unpatched universe to a removed func (a handler that read
+ * the func before the removal and the cleared flag after it would).
+ * 26-race-paths saw that once in about 10^8 checks before the wait.
+ */
+static void klpx_transition_unpatch(struct klpx_patch *patch)
+{
+	klpx_unpatch_objects(patch);
+	klpx_sync_handlers();
+}
+
+/*
+ * The enable failed after klpx_transition_init() and before its
+ * transition started: undo it as an unpatching transition that completed
+ * at once. The post_unpatch callbacks run (for the objects whose
+ * pre_patch ran) with the patch still in transition, as they do at a
+ * completion, so klpx_get_prev_state() answers in them.
+ */
 void klpx_transition_cancel(void)
 {
-	klpx_transition_clear(klpx_transition_patch);
+	struct klpx_patch *patch = klpx_transition_patch;
+	const char *pname = klpx_patch_name(patch);
+	struct klpx_object *obj;
+
+	lockdep_assert_held(&klpx_mutex);
+	pr_debug("'%s': canceling patching transition, going to unpatch\n",
+		 pname);
+	pr_debug("'%s': completing unpatching transition\n", pname);
+	klpx_transition_unpatch(patch);
+	klpx_transition_clear(patch);
+	klpx_for_each_object(patch, obj)
+		if (klpx_object_loaded(obj))
+			klpx_post_unpatch_callback(obj);
+	pr_notice("'%s': unpatching complete\n", pname);
 	klpx_transition_patch = NULL;
 }
 
@@ -534,16 +566,8 @@ static void klpx_transition_complete(bool forced)
 
 	pr_debug("'%s': completing %s transition\n",
 		 klpx_patch_name(patch), klpx_universe_verb(target));
-	if (target == KLPX_UNPATCHED) {
-		klpx_unpatch_objects(patch);
-		/*
-		 * No handler may still hold a func just taken off its stack
-		 * when ->transition is cleared: it would read the func, then
-		 * the cleared flag, and send a task of the other universe to
-		 * it (26-race-paths saw one call answered by two versions).
-		 */
-		klpx_sync_handlers();
-	}
+	if (target == KLPX_UNPATCHED)
+		klpx_transition_unpatch(patch);
 	klpx_transition_clear(patch);
 	if (target == KLPX_PATCHED && patch->replace) {
 		klpx_replace_complete(patch);
