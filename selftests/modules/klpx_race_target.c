@@ -13,6 +13,10 @@
  * differ (a task runs one universe while patched code is on its stack).
  *
  *   /proc/klpx_race/run     write N: N checks in the writer's context
+ *   /proc/klpx_race/nested  write N: N checks made while the writer holds
+ *                           ftrace's recursion guard of its context and
+ *                           its one allowed nesting, as code deep inside
+ *                           ftrace callbacks does (EBUSY if it cannot)
  *   /proc/klpx_race/stats   calls, mismatches, calls per version, the
  *                           first mismatch; write anything: reset
  * With kthread=1 the kthread klpx_race_kt checks in a loop until unload.
@@ -23,6 +27,7 @@
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/atomic.h>
+#include <linux/trace_recursion.h>
 #include <klpx/livepatch.h>
 
 #define KLPX_RACE_VERSIONS	8
@@ -119,6 +124,38 @@ static ssize_t run_write(struct file *f, const char __user *buf, size_t n,
 	return n;
 }
 
+/* One check with both recursion bits of this context taken. */
+static int klpx_race_check_nested(void)
+{
+	int outer, inner, ret = 0;
+
+	outer = ftrace_test_recursion_trylock(_THIS_IP_, _RET_IP_);
+	inner = ftrace_test_recursion_trylock(_THIS_IP_, _RET_IP_);
+	if (outer < 0 || inner < 0)
+		ret = -EBUSY;
+	else
+		klpx_race_check();
+	if (inner >= 0)
+		ftrace_test_recursion_unlock(inner);
+	if (outer >= 0)
+		ftrace_test_recursion_unlock(outer);
+	return ret;
+}
+
+static ssize_t nested_write(struct file *f, const char __user *buf, size_t n,
+			    loff_t *off)
+{
+	unsigned int i, nr;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, n, 0, &nr);
+	for (i = 0; !ret && i < nr; i++) {
+		ret = klpx_race_check_nested();
+		cond_resched();
+	}
+	return ret ? ret : n;
+}
+
 static int stats_show(struct seq_file *m, void *v)
 {
 	int i;
@@ -152,6 +189,7 @@ static int stats_open(struct inode *i, struct file *f)
 }
 
 static const struct proc_ops run_ops = { .proc_write = run_write };
+static const struct proc_ops nested_ops = { .proc_write = nested_write };
 static const struct proc_ops stats_ops = {
 	.proc_open = stats_open, .proc_read = seq_read, .proc_write = stats_write,
 	.proc_lseek = seq_lseek, .proc_release = single_release,
@@ -164,6 +202,7 @@ static int __init klpx_race_init(void)
 	if (!dir)
 		return -ENOMEM;
 	if (!proc_create("run", 0200, dir, &run_ops) ||
+	    !proc_create("nested", 0200, dir, &nested_ops) ||
 	    !proc_create("stats", 0600, dir, &stats_ops))
 		goto err;
 	if (kthread) {

@@ -9,6 +9,7 @@
  * callbacks log "klpx_test_bad: <callback> vmlinux").
  */
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <klpx/livepatch.h>
 
 static char *bad = "none";
@@ -55,6 +56,7 @@ static void klpx_bad_post_unpatch(struct klpx_object *obj)
 }
 
 static struct klpx_func klpx_bad_no_funcs[] = { { } };
+static void *klpx_bad_heap;
 
 static void klpx_bad_func(int i, const char *name, void *new, unsigned long pos)
 {
@@ -108,6 +110,12 @@ static int __init klpx_bad_init(void)
 		klpx_bad_patch.mod = klpx_target_module();
 	} else if (!strcmp(bad, "notrace")) {
 		klpx_bad_func(1, "klpx_target_notrace", klpx_bad_int, 0);
+	} else if (!strcmp(bad, "nosize")) {
+		/* code kallsyms cannot size: a disable could not see it */
+		klpx_bad_heap = kmalloc(16, GFP_KERNEL);
+		if (!klpx_bad_heap)
+			return -ENOMEM;
+		klpx_bad_func(1, "klpx_target_wait", klpx_bad_heap, 0);
 	} else if (!strcmp(bad, "vmlinux_nosym")) {
 		klpx_bad_objs[1].funcs = klpx_bad_funcs + 1;
 		klpx_bad_func(1, "klpx_no_such_function", klpx_bad_int, 0);
@@ -116,6 +124,8 @@ static int __init klpx_bad_init(void)
 	}
 
 	ret = klpx_enable_patch(&klpx_bad_patch);
+	kfree(klpx_bad_heap);	/* never called: refused (the case checks) */
+	klpx_bad_heap = NULL;
 	if (!strcmp(bad, "twice") && !ret) {
 		ret = klpx_enable_patch(&klpx_bad_patch);
 		pr_info("klpx_test_bad: second enable returned %d\n", ret);

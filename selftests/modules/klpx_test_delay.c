@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * klpx_test_delay - widens a race window: a kprobe at the kernel function
- * "at" busy-waits "ms" milliseconds whenever a task named "comm" (any task
- * if empty) reaches it. For cases that must put a step of the kernel
- * between two others deterministically.
+ * klpx_test_delay - widens a race window: a probe at the kernel function
+ * "at" busy-waits "ms" milliseconds whenever a task reaches it that
+ *   - is named "comm" (any task if empty), and
+ *   - has code of module "caller" on its stack (any stack if empty),
+ * at the function's entry, or at its return with ret=1 (a kretprobe: the
+ * function's work is done, its caller has not resumed yet). For cases
+ * that must put a step of the kernel between two others deterministically.
  */
 #include <linux/module.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
+#include <linux/stacktrace.h>
+#include <linux/kallsyms.h>
 
 static char *at = "";
 module_param(at, charp, 0444);
-MODULE_PARM_DESC(at, "the function to delay at its entry");
+MODULE_PARM_DESC(at, "the function to delay at");
 
 static unsigned int ms = 1000;
 module_param(ms, uint, 0444);
@@ -22,30 +27,81 @@ static char *comm = "";
 module_param(comm, charp, 0444);
 MODULE_PARM_DESC(comm, "delay only tasks with this comm (default: all)");
 
-static int klpx_delay_pre(struct kprobe *p, struct pt_regs *regs)
+static char *caller = "";
+module_param(caller, charp, 0444);
+MODULE_PARM_DESC(caller, "delay only when this module's code is on the stack");
+
+static bool ret;
+module_param(ret, bool, 0444);
+MODULE_PARM_DESC(ret, "delay at the function's return, not its entry");
+
+#define KLPX_DELAY_DEPTH 32
+
+/* Is code of module @caller on the current stack? */
+static bool klpx_delay_caller_on_stack(void)
+{
+	unsigned long entries[KLPX_DELAY_DEPTH];
+	char sym[KSYM_SYMBOL_LEN], tag[MODULE_NAME_LEN + 3];
+	unsigned int i, n;
+
+	/* sprint_symbol() ends a module's symbol with " [name]" */
+	snprintf(tag, sizeof(tag), " [%s]", caller);
+	n = stack_trace_save(entries, KLPX_DELAY_DEPTH, 0);
+	for (i = 0; i < n; i++) {
+		sprint_symbol(sym, entries[i]);
+		if (strstr(sym, tag))
+			return true;
+	}
+	return false;
+}
+
+static void klpx_delay(void)
 {
 	u64 end = ktime_get_ns() + (u64)min(ms, 10000U) * NSEC_PER_MSEC;
 
 	if (*comm && strcmp(current->comm, comm))
-		return 0;
-	pr_info("klpx_test_delay: %s delayed at %s\n", current->comm, at);
+		return;
+	if (*caller && !klpx_delay_caller_on_stack())
+		return;
+	pr_info("klpx_test_delay: %s delayed at %s%s\n", current->comm, at,
+		ret ? " (return)" : "");
 	/* by the clock: mdelay()'s calibrated loop runs short under TCG */
 	while (ktime_get_ns() < end)
 		cpu_relax();
+}
+
+static int klpx_delay_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	klpx_delay();
+	return 0;
+}
+
+static int klpx_delay_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	klpx_delay();
 	return 0;
 }
 
 static struct kprobe klpx_delay_kp = { .pre_handler = klpx_delay_pre };
+static struct kretprobe klpx_delay_krp = { .handler = klpx_delay_ret,
+					   .maxactive = 16 };
 
 static int __init klpx_delay_init(void)
 {
+	if (ret) {
+		klpx_delay_krp.kp.symbol_name = at;
+		return register_kretprobe(&klpx_delay_krp);
+	}
 	klpx_delay_kp.symbol_name = at;
 	return register_kprobe(&klpx_delay_kp);
 }
 
 static void __exit klpx_delay_exit(void)
 {
-	unregister_kprobe(&klpx_delay_kp);
+	if (ret)
+		unregister_kretprobe(&klpx_delay_krp);
+	else
+		unregister_kprobe(&klpx_delay_kp);
 }
 
 module_init(klpx_delay_init);

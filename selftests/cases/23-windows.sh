@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 360
+# Windows between two steps of klpx, held open with klpx_test_delay.ko or
+# entered on purpose: the unload of klpx while its own work still runs,
+# calls made from deep inside ftrace callbacks, the slow path's own code.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+T=/sys/kernel/tracing
+HOOKS=/sys/kernel/debug/klpx/hooks
+RACE=/proc/klpx_race/stats
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' $RACE; }
+path_of() { awk -v f="$1" '$1 == f { print $NF }' $HOOKS; }
+
+# Steps: patch1 enabled and disabled while klpx_test_delay holds klpx's
+# free work for 3 s right after it dropped patch1's module (a kretprobe at
+# module_put, only with klpx code on the stack); meanwhile rmmod of patch1
+# and then of klpx.
+# Expect: rmmod klpx returns only after the work finished (it drains its
+# workqueue) and the kernel log stays clean (klpx_exit did not wait: the
+# work returned into klpx's freed text).
+case_unload_during_free()
+{
+	local t0 t1
+	klpx_up
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_patch1.ko"
+	load_mod "$M/klpx_test_delay.ko" at=module_put ret=1 caller=klpx ms=3000
+	log "% echo 0 > $KLPX_SYSFS/klpx_test_patch1/enabled"
+	echo 0 >"$KLPX_SYSFS/klpx_test_patch1/enabled" || fail "cannot disable patch1"
+	loop_until "dmesg_since_mark | grep -q 'delayed at module_put (return)'" 10 ||
+		fail "the free work was not held at module_put"
+	unload_mod klpx_test_patch1
+	t0=$(date +%s%N)
+	log "% rmmod klpx (its free work is held)"
+	"$RMMOD" klpx || fail "rmmod klpx failed"
+	t1=$(date +%s%N)
+	log "rmmod klpx took $(( (t1 - t0) / 1000000 )) ms"
+	assert_missing /sys/module/klpx
+	assert_eq original "$(answer)" "answer after the unload"
+}
+run_case "rmmod klpx while its free work runs waits for it" case_unload_during_free
+
+# Steps: race patch p1 enabled (slow path: klp_func_redirect traced, then
+# fast path: untraced); each time 2,000 checks made while the caller holds
+# both of ftrace's recursion bits of its context, as a caller deep inside
+# ftrace callbacks (a kprobe handler, a function tracer) does.
+# Expect: every nested call got p1, as klpx_redirect_expected() says (the
+# slow path ran the original when ftrace's recursion guard refused it: an
+# observer changed which version runs).
+case_nested_calls()
+{
+	klpx_up
+	load_mod "$M/klpx_race_target.ko"
+	load_lp "$M/klpx_race_p1.ko"
+	echo 1 >$T/events/klp/klp_func_redirect/enable ||
+		fail "cannot enable klp_func_redirect"
+	on_cleanup "echo 0 > $T/events/klp/klp_func_redirect/enable"
+	assert_eq slow "$(path_of klpx_race_outer)" "path while traced"
+	echo 2000 >/proc/klpx_race/nested || fail "nested checks refused (recursion bits taken?)"
+	echo 0 >$T/events/klp/klp_func_redirect/enable
+	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 ||
+		fail "klpx_race_outer is not on the fast path: $(cat $HOOKS)"
+	echo 2000 >/proc/klpx_race/nested || fail "nested checks refused"
+	assert_eq 0 "$(stat_of mismatches)" "mismatches ($(grep ^first $RACE))"
+	assert_eq 4000 "$(stat_of v1)" "calls answered by p1"
+	disable_lp klpx_race_p1
+}
+run_case "a call made inside ftrace's recursion guard gets its universe's version" case_nested_calls
+
+# Steps: read ftrace's list of traceable functions.
+# Expect: klpx's functions are listed (klpx_enable_patch), but none that a
+# call through a slow slot runs (klpx_slow_target, klpx_slot_ops): a tracer
+# on them would run inside every patched call and recurse through it.
+case_slow_path_notrace()
+{
+	local list f
+	klpx_up
+	list=$(grep '\[klpx\]$' $T/available_filter_functions)
+	assert_contains "$list" "klpx_enable_patch [klpx]"
+	for f in klpx_slow_target klpx_slot_ops; do
+		assert_not_contains "$list" "$f [klpx]"
+	done
+}
+run_case "the slow path's functions cannot be traced" case_slow_path_notrace
