@@ -3,7 +3,9 @@
  * klpx_test_delay - widens a race window: a probe at the kernel function
  * "at" busy-waits "ms" milliseconds whenever a task reaches it that
  *   - is named "comm" (any task if empty), and
- *   - has code of module "caller" on its stack (any stack if empty),
+ *   - was called from code of module "caller" (any caller if empty): at
+ *     the entry, that module's code is on the stack; at the return, the
+ *     function returns into it,
  * at the function's entry, or at its return with ret=1 (a kretprobe: the
  * function's work is done, its caller has not resumed yet). For cases
  * that must put a step of the kernel between two others deterministically.
@@ -37,31 +39,39 @@ MODULE_PARM_DESC(ret, "delay at the function's return, not its entry");
 
 #define KLPX_DELAY_DEPTH 32
 
+/* Is @addr code of module @caller? */
+static bool klpx_delay_in_caller(unsigned long addr)
+{
+	char sym[KSYM_SYMBOL_LEN], tag[MODULE_NAME_LEN + 3];
+
+	/* sprint_symbol() ends a module's symbol with " [name]" */
+	snprintf(tag, sizeof(tag), " [%s]", caller);
+	sprint_symbol(sym, addr);
+	return strstr(sym, tag);
+}
+
 /* Is code of module @caller on the current stack? */
 static bool klpx_delay_caller_on_stack(void)
 {
 	unsigned long entries[KLPX_DELAY_DEPTH];
-	char sym[KSYM_SYMBOL_LEN], tag[MODULE_NAME_LEN + 3];
 	unsigned int i, n;
 
-	/* sprint_symbol() ends a module's symbol with " [name]" */
-	snprintf(tag, sizeof(tag), " [%s]", caller);
 	n = stack_trace_save(entries, KLPX_DELAY_DEPTH, 0);
-	for (i = 0; i < n; i++) {
-		sprint_symbol(sym, entries[i]);
-		if (strstr(sym, tag))
+	for (i = 0; i < n; i++)
+		if (klpx_delay_in_caller(entries[i]))
 			return true;
-	}
 	return false;
 }
 
-static void klpx_delay(void)
+/* @ret_addr: where the function returns to, or 0 at its entry */
+static void klpx_delay(unsigned long ret_addr)
 {
 	u64 end = ktime_get_ns() + (u64)min(ms, 10000U) * NSEC_PER_MSEC;
 
 	if (*comm && strcmp(current->comm, comm))
 		return;
-	if (*caller && !klpx_delay_caller_on_stack())
+	if (*caller && !(ret_addr ? klpx_delay_in_caller(ret_addr) :
+				    klpx_delay_caller_on_stack()))
 		return;
 	pr_info("klpx_test_delay: %s delayed at %s%s\n", current->comm, at,
 		ret ? " (return)" : "");
@@ -72,13 +82,13 @@ static void klpx_delay(void)
 
 static int klpx_delay_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	klpx_delay();
+	klpx_delay(0);
 	return 0;
 }
 
 static int klpx_delay_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	klpx_delay();
+	klpx_delay(get_kretprobe_retaddr(ri));
 	return 0;
 }
 
