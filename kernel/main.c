@@ -26,12 +26,15 @@ static int __init klpx_init(void)
 	klpx_free_wq = alloc_workqueue("klpx_free", WQ_UNBOUND, 0);
 	if (!klpx_free_wq)
 		return -ENOMEM;
+	ret = klpx_transition_wq_init();
+	if (ret)
+		goto err_wq;
 	ret = klpx_slots_init();
 	if (ret)
-		goto err_wq;
+		goto err_transition;
 	ret = klpx_universe_follow_init();
 	if (ret)
-		goto err_wq;
+		goto err_slots;
 	ret = klpx_hooks_init();
 	if (ret)
 		goto err_follow;
@@ -55,6 +58,10 @@ err_hooks:
 	klpx_hooks_exit();
 err_follow:
 	klpx_universe_follow_exit();
+err_slots:
+	klpx_slots_exit();
+err_transition:
+	klpx_transition_exit();
 err_wq:
 	destroy_workqueue(klpx_free_wq);
 	return ret;

@@ -53,8 +53,15 @@ static u64 klpx_started_ns;
 static unsigned long klpx_started_jiffies;
 static unsigned int klpx_backoff_ms;
 static bool klpx_signalled;
+static void klpx_transition_step(void);
 static void klpx_transition_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(klpx_transition_work, klpx_transition_work_fn);
+/*
+ * Where the passes after a transition's first run: unbound, at nice -20
+ * (WQ_HIGHPRI), so that a host saturated with ordinary-priority work
+ * cannot starve them; one pass at a time (klpx_mutex serialises them).
+ */
+static struct workqueue_struct *klpx_transition_wq;
 
 #define KLPX_BACKOFF_MAX_MS	1000
 
@@ -369,7 +376,7 @@ static void klpx_send_signals(void)
 
 static void klpx_kick(unsigned int delay_ms)
 {
-	mod_delayed_work(system_unbound_wq, &klpx_transition_work,
+	mod_delayed_work(klpx_transition_wq, &klpx_transition_work,
 			 msecs_to_jiffies(delay_ms));
 }
 
@@ -551,7 +558,7 @@ void klpx_transition_start(void)
 	pr_notice("'%s': starting %s transition\n",
 		  klpx_patch_name(patch), klpx_universe_verb(klpx_target));
 	klpx_probes_register();
-	klpx_kick(0);
+	klpx_transition_step();
 }
 
 /*
@@ -591,18 +598,23 @@ static void klpx_transition_complete(bool forced)
 		klpx_free_patch_async(patch);
 }
 
-static void klpx_transition_work_fn(struct work_struct *work)
+/*
+ * One pass of the transition: walk, then complete, or signal when it is
+ * time and schedule the next pass. The first pass of a transition runs in
+ * the task that started it (the insmod of the patch module, the writer
+ * of "enabled"), at that task's priority, as the built-in's does: on a
+ * saturated host an operator's tool at real-time priority does not wait
+ * for a worker to get a CPU. The later passes run on klpx_transition_wq.
+ */
+static void klpx_transition_step(void)
 {
 	unsigned int left, moved = 0;
 
-	mutex_lock(&klpx_mutex);
-	if (!klpx_transition_patch)
-		goto out;
-
+	lockdep_assert_held(&klpx_mutex);
 	left = klpx_walk_tasks(&moved);
 	if (!left && klpx_all_in_target()) {
 		klpx_transition_complete(false);
-		goto out;
+		return;
 	}
 	if (!klpx_signalled && time_after(jiffies, klpx_started_jiffies +
 				msecs_to_jiffies(signal_delay_ms))) {
@@ -616,7 +628,13 @@ static void klpx_transition_work_fn(struct work_struct *work)
 		klpx_backoff_ms = min(klpx_backoff_ms * 2 + 1,
 				      (unsigned int)KLPX_BACKOFF_MAX_MS);
 	klpx_kick(klpx_backoff_ms);
-out:
+}
+
+static void klpx_transition_work_fn(struct work_struct *work)
+{
+	mutex_lock(&klpx_mutex);
+	if (klpx_transition_patch)
+		klpx_transition_step();
 	mutex_unlock(&klpx_mutex);
 }
 
@@ -652,7 +670,7 @@ void klpx_transition_reverse(void)
 	klpx_started_jiffies = jiffies;
 	trace_klp_transition_reverse(patch, to);
 	klpx_backoff_ms = 0;
-	klpx_kick(0);
+	klpx_transition_step();
 }
 
 /*
@@ -679,8 +697,16 @@ void klpx_transition_force(void)
 	klpx_transition_complete(true);
 }
 
+int klpx_transition_wq_init(void)
+{
+	klpx_transition_wq = alloc_workqueue("klpx_transition",
+					     WQ_UNBOUND | WQ_HIGHPRI, 1);
+	return klpx_transition_wq ? 0 : -ENOMEM;
+}
+
 void klpx_transition_exit(void)
 {
 	cancel_delayed_work_sync(&klpx_transition_work);
 	flush_work(&klpx_free_leftovers_work);
+	destroy_workqueue(klpx_transition_wq);
 }

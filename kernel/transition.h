@@ -55,6 +55,7 @@ void klpx_transition_start(void);
 void klpx_transition_cancel(void);
 void klpx_transition_reverse(void);
 void klpx_transition_force(void);
+int klpx_transition_wq_init(void);
 void klpx_transition_exit(void);
 void klpx_transition_poke(void);
 void klpx_ranges_update(void);
