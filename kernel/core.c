@@ -423,7 +423,11 @@ static void klpx_free_patch_work(struct work_struct *work)
 	klpx_free_patch(patch);
 }
 
-/* Frees a patch whose transition completed; never under its sysfs store. */
+/*
+ * Frees a patch whose transition completed. That may be in the first pass
+ * of a disable, under the store of the patch's own "enabled" file, whose
+ * kobject cannot go until the store returns: so the free is a work.
+ */
 void klpx_free_patch_async(struct klpx_patch *patch)
 {
 	/* a replaced patch stays on klpx_replaced until the work is done */

@@ -249,7 +249,10 @@ static enum klpx_check klpx_try_task(struct task_struct *t,
 	enum klpx_check ret;
 
 	if (t == current) {
-		/* the walker itself: nothing it runs now is patched code */
+		/*
+		 * the walker itself (the worker, or the task that started
+		 * the transition): its own stack, checked in place
+		 */
 		ret = klpx_check_blocked(t, &arg);
 	} else {
 		/* 6.1's task_call_func() returns what klpx_check_blocked() did */
@@ -358,7 +361,11 @@ static void klpx_send_signals(void)
 	pr_notice("signaling remaining tasks\n");
 	read_lock(klpx_tasklist_lock);
 	for_each_process_thread(g, t) {
-		if (klpx_task_done(t, to) || t->exit_state)
+		/*
+		 * Never the walker: in a first pass that is the insmod of the
+		 * patch module, whose init must not see a pending signal.
+		 */
+		if (t == current || klpx_task_done(t, to) || t->exit_state)
 			continue;
 		if (t->flags & PF_KTHREAD) {
 			/* only a kthread that sleeps interruptibly is woken */
@@ -602,9 +609,11 @@ static void klpx_transition_complete(bool forced)
  * One pass of the transition: walk, then complete, or signal when it is
  * time and schedule the next pass. The first pass of a transition runs in
  * the task that started it (the insmod of the patch module, the writer
- * of "enabled"), at that task's priority, as the built-in's does: on a
- * saturated host an operator's tool at real-time priority does not wait
- * for a worker to get a CPU. The later passes run on klpx_transition_wq.
+ * of "enabled", a reversal's writer too), at that task's priority, as the
+ * built-in's first try at an enable does: on a saturated host an
+ * operator's tool at real-time priority does not wait for a worker to get
+ * a CPU. It holds klpx_mutex for the pass, as the built-in holds its
+ * klp_mutex. The later passes run on klpx_transition_wq.
  */
 static void klpx_transition_step(void)
 {

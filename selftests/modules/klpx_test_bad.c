@@ -124,8 +124,10 @@ static int __init klpx_bad_init(void)
 	}
 
 	ret = klpx_enable_patch(&klpx_bad_patch);
-	kfree(klpx_bad_heap);	/* never called: refused (the case checks) */
-	klpx_bad_heap = NULL;
+	if (ret) {
+		kfree(klpx_bad_heap);
+		klpx_bad_heap = NULL;
+	}
 	if (!strcmp(bad, "twice") && !ret) {
 		ret = klpx_enable_patch(&klpx_bad_patch);
 		pr_info("klpx_test_bad: second enable returned %d\n", ret);
@@ -134,8 +136,10 @@ static int __init klpx_bad_init(void)
 	return ret;
 }
 
+/* an accepted "nosize" (the case fails) keeps its buffer until here */
 static void __exit klpx_bad_exit(void)
 {
+	kfree(klpx_bad_heap);
 }
 
 module_init(klpx_bad_init);
