@@ -113,6 +113,30 @@ case_traced_calls()
 }
 run_case "while klp_func_redirect is traced every call fires it; fast again after" case_traced_calls
 
+# Steps: under 2 hammering processes and the kthread, p1 enabled; then 20
+# times p2 loaded with fail=1 (its enable fails in a pre_patch callback
+# after both its funcs went on their stacks, and is cancelled).
+# Expect: each load refused with EAGAIN; no call ever answered by p2 (its
+# transition never started: no task could be in its universe) and none
+# mismatched (a handler that read a p2 func before the cancel took it off
+# and ->transition after it was cleared would have run p2).
+case_failed_enable()
+{
+	local i
+	klpx_up
+	load_mod "$M/klpx_race_target.ko" kthread=1
+	hammer 2
+	load_lp "$M/klpx_race_p1.ko"
+	for i in $(seq 20); do
+		load_failing_mod "$M/klpx_race_p2.ko" EAGAIN fail=1
+		calls_run
+	done
+	assert_eq 0 "$(stat_of v2)" "calls answered by the refused p2"
+	no_mismatch "across failed enables"
+	disable_lp klpx_race_p1
+}
+run_case "enables cancelled under hammering calls: the refused patch never answers" case_failed_enable
+
 # Steps: rmmod klpx.  Expect: it unloads.
 case_core_unload()
 {
