@@ -127,6 +127,7 @@ case_failed_enable()
 	load_mod "$M/klpx_race_target.ko" kthread=1
 	hammer 2
 	load_lp "$M/klpx_race_p1.ko"
+	echo reset >$RACE
 	for i in $(seq 20); do
 		load_failing_mod "$M/klpx_race_p2.ko" EAGAIN fail=1
 		calls_run
