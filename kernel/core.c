@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include "klpx.h"
 #include "transition.h"
+#include "calls.h"
 #include "trace.h"
 
 /* See klpx.h for the locking rules of everything below. */
@@ -371,6 +372,9 @@ static int klpx_init_patch(struct klpx_patch *patch)
 		if (ret)
 			return ret;
 		klpx_for_each_func(obj, func) {
+			ret = klpx_calls_init(func);
+			if (ret)
+				return ret;
 			ret = klpx_func_sysfs_add(func);
 			if (ret)
 				return ret;

@@ -33,6 +33,7 @@
 #include "transition.h"
 #include "hooks.h"
 #include "slots.h"
+#include "calls.h"
 #include "trace.h"
 
 /*
@@ -106,6 +107,7 @@ unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
 		goto out;
 	if (func && !func->nop)
 		to = (unsigned long)func->new_func;
+	klpx_calls_count(top, to != 0);
 	if (bit >= 0)
 		trace_klp_func_redirect(top, func, to != 0);
 out:
@@ -144,16 +146,16 @@ out:
 }
 EXPORT_SYMBOL_GPL(klpx_redirect_expected);
 
-/* Where the fast path of @ops may go, or 0 if it must stay slow. */
-static unsigned long klpx_hook_fast_target(struct klpx_ops *ops)
+/* Where the fast path of @ops may go, or NULL if it must stay slow. */
+static const struct klpx_fast *klpx_hook_fast_target(struct klpx_ops *ops)
 {
 	struct klpx_func *top;
 
 	top = list_first_entry_or_null(&ops->func_stack, struct klpx_func,
 				       stack_node);
 	if (!top || top->nop || top->transition)
-		return 0;
-	return (unsigned long)top->new_func;
+		return NULL;
+	return &top->fast;
 }
 
 /*
@@ -163,8 +165,8 @@ static unsigned long klpx_hook_fast_target(struct klpx_ops *ops)
  */
 void klpx_hooks_refresh(void)
 {
+	const struct klpx_fast *to;
 	struct klpx_ops *ops;
-	unsigned long to;
 
 	lockdep_assert_held(&klpx_mutex);
 	klpx_for_each_hook(ops) {

@@ -12,8 +12,8 @@
  * - klpx_slot_owner[i] is read locklessly by klpx_slow_target() and
  *   klpx_hook_lookup_rcu(), with preemption off; the hook it points to is
  *   freed an RCU grace period after the slot is given back.
- * - klpx_slot_target[i] is read once per call by the slot, with no lock.
- *   It is made non-zero only by klpx_slot_set_fast() under klpx_mutex,
+ * - klpx_slot_fast[i] is read once per call by the slot, with no lock.
+ *   It is made non-NULL only by klpx_slot_set_fast() under klpx_mutex,
  *   and only for a hook whose top func is not in transition and while
  *   klp_func_redirect has no probe (klpx_redirect_observed); anything may
  *   zero it. A call that read a target before it was zeroed goes there:
@@ -29,7 +29,10 @@
 #include "hooks.h"
 #include "slots.h"
 
-unsigned long klpx_slot_target[KLPX_NR_SLOTS] __aligned(64);
+static_assert(offsetof(struct klpx_fast, target) == KLPX_FAST_TARGET);
+static_assert(offsetof(struct klpx_fast, count) == KLPX_FAST_COUNT);
+
+const struct klpx_fast *klpx_slot_fast[KLPX_NR_SLOTS] __aligned(64);
 static struct klpx_ops *klpx_slot_owner[KLPX_NR_SLOTS];
 static DECLARE_BITMAP(klpx_slot_used, KLPX_NR_SLOTS);
 static DEFINE_SPINLOCK(klpx_slot_lock);
@@ -69,7 +72,7 @@ int klpx_slot_alloc(struct klpx_ops *ops)
 	slot = find_first_zero_bit(klpx_slot_used, KLPX_NR_SLOTS);
 	if (slot < KLPX_NR_SLOTS) {
 		__set_bit(slot, klpx_slot_used);
-		WRITE_ONCE(klpx_slot_target[slot], 0);
+		WRITE_ONCE(klpx_slot_fast[slot], NULL);
 		WRITE_ONCE(klpx_slot_owner[slot], ops);
 	}
 	spin_unlock(&klpx_slot_lock);
@@ -80,7 +83,7 @@ int klpx_slot_alloc(struct klpx_ops *ops)
 void klpx_slot_free(unsigned int slot)
 {
 	spin_lock(&klpx_slot_lock);
-	WRITE_ONCE(klpx_slot_target[slot], 0);
+	WRITE_ONCE(klpx_slot_fast[slot], NULL);
 	WRITE_ONCE(klpx_slot_owner[slot], NULL);
 	__clear_bit(slot, klpx_slot_used);
 	spin_unlock(&klpx_slot_lock);
@@ -110,25 +113,30 @@ notrace struct klpx_ops *klpx_slot_ops(unsigned int slot)
 
 void klpx_slot_set_slow(unsigned int slot)
 {
-	WRITE_ONCE(klpx_slot_target[slot], 0);
+	WRITE_ONCE(klpx_slot_fast[slot], NULL);
 }
 
 bool klpx_slot_is_fast(unsigned int slot)
 {
-	return READ_ONCE(klpx_slot_target[slot]) != 0;
+	return READ_ONCE(klpx_slot_fast[slot]) != NULL;
 }
 
-/* Calls through @slot go straight to @target, unless someone observes. */
-void klpx_slot_set_fast(unsigned int slot, unsigned long target)
+/*
+ * Calls through @slot go straight to @fast->target and count in
+ * @fast->count, unless someone observes. @fast is the top func's: it
+ * outlives every call that read it (the func leaves its stack only in a
+ * transition, which a task inside the slot holds up; see slots.h).
+ */
+void klpx_slot_set_fast(unsigned int slot, const struct klpx_fast *fast)
 {
 	lockdep_assert_held(&klpx_mutex);
 	if (READ_ONCE(klpx_redirect_observed))
 		return;
-	WRITE_ONCE(klpx_slot_target[slot], target);
+	WRITE_ONCE(klpx_slot_fast[slot], fast);
 	/* pairs with the smp_mb() in klpx_redirect_reg() */
 	smp_mb();
 	if (READ_ONCE(klpx_redirect_observed))
-		WRITE_ONCE(klpx_slot_target[slot], 0);
+		WRITE_ONCE(klpx_slot_fast[slot], NULL);
 }
 
 /*
@@ -144,7 +152,7 @@ int klpx_redirect_reg(void)
 	/* pairs with the smp_mb() in klpx_slot_set_fast() */
 	smp_mb();
 	for (slot = 0; slot < KLPX_NR_SLOTS; slot++)
-		WRITE_ONCE(klpx_slot_target[slot], 0);
+		WRITE_ONCE(klpx_slot_fast[slot], NULL);
 	return 0;
 }
 

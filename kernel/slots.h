@@ -6,12 +6,13 @@
  * Slot i is KLPX_SLOT_SIZE bytes of klpx.ko text at klpx_slots + i *
  * KLPX_SLOT_SIZE, owned by one hook (hooks.c) from its registration until
  * ftrace no longer calls it and no task can be inside it. It reads
- * klpx_slot_target[i] once per call:
- *   - non-zero (fast): the call returns into that address, the new
- *     function at the top of the func stack; no C code runs;
- *   - zero (slow): klpx_slow_target() (patch.c) chooses, as the ftrace
- *     handler did: by the caller's universe while the top func is in
- *     transition; and fires klp_func_redirect.
+ * klpx_slot_fast[i] once per call:
+ *   - a struct klpx_fast (fast): the top func's; the call is counted in
+ *     its per-CPU count and returns into its target, the top func's new
+ *     function; no C code runs;
+ *   - NULL (slow): klpx_slow_target() (patch.c) chooses: by the caller's
+ *     universe while the top func is in transition; it counts the call
+ *     (calls.h) and fires klp_func_redirect.
  * Either way the slot replaces the return address of the fentry call
  * (the old function + MCOUNT_INSN_SIZE) with the address it chose, so a
  * task stopped anywhere in a slot has on its stack either that entry
@@ -22,14 +23,19 @@
 #define _KLPX_SLOTS_H
 
 #define KLPX_NR_SLOTS		1024
-#define KLPX_SLOT_SIZE		32
+#define KLPX_SLOT_SIZE		64
+
+/* offsets in struct klpx_fast (include/klpx/livepatch.h), asserted in slots.c */
+#define KLPX_FAST_TARGET	0
+#define KLPX_FAST_COUNT		8
 
 #ifndef __ASSEMBLY__
 #include <linux/types.h>
 
 struct klpx_ops;
+struct klpx_fast;
 
-extern unsigned long klpx_slot_target[KLPX_NR_SLOTS];
+extern const struct klpx_fast *klpx_slot_fast[KLPX_NR_SLOTS];
 extern const char klpx_slots[], klpx_slots_end[];
 
 static inline unsigned long klpx_slot_addr(unsigned int slot)
@@ -45,7 +51,7 @@ int klpx_slot_alloc(struct klpx_ops *ops);
 void klpx_slot_free(unsigned int slot);
 struct klpx_ops *klpx_slot_ops(unsigned int slot);
 void klpx_slot_set_slow(unsigned int slot);
-void klpx_slot_set_fast(unsigned int slot, unsigned long target);
+void klpx_slot_set_fast(unsigned int slot, const struct klpx_fast *fast);
 bool klpx_slot_is_fast(unsigned int slot);
 void klpx_slots_exit(void);
 

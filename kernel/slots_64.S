@@ -10,8 +10,9 @@
  * of the old function. That is a function entry for the unwinder: every
  * instruction of a slot is one, except inside klpx_slow_common's frame.
  *
- * r11 is the only register a slot uses before the C code: at a function
- * entry it holds nothing the callee needs.
+ * r10 and r11 are the only registers a slot uses before the C code: at a
+ * function entry they hold nothing the callee needs (ftrace's own
+ * trampolines clobber them too).
  */
 #include <linux/linkage.h>
 #include <asm/unwind_hints.h>
@@ -21,15 +22,19 @@
 	.text
 
 /*
- * One slot: read the target once; fast: make the fentry call return into
- * it; slow: let klpx_slow_common choose, telling it the slot number.
+ * One slot: read its struct klpx_fast pointer once; fast: count the call
+ * in this CPU's copy of the count, and make the fentry call return into
+ * the target; slow: let klpx_slow_common choose, telling it the slot.
  */
 .macro KLPX_SLOT nr
 	.align KLPX_SLOT_SIZE
 	UNWIND_HINT_FUNC
-	movq	klpx_slot_target + 8 * \nr (%rip), %r11
+	movq	klpx_slot_fast + 8 * \nr (%rip), %r11
 	testq	%r11, %r11
 	jz	1f
+	movq	KLPX_FAST_COUNT(%r11), %r10
+	incq	%gs:(%r10)
+	movq	KLPX_FAST_TARGET(%r11), %r11
 	movq	%r11, (%rsp)
 	RET
 1:	movl	$\nr, %r11d

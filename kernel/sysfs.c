@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include "klpx.h"
 #include "transition.h"
+#include "calls.h"
 
 struct kobject *klpx_root_kobj;
 
@@ -157,6 +158,7 @@ static void klpx_kobj_release_func(struct kobject *kobj)
 {
 	struct klpx_func *func = container_of(kobj, struct klpx_func, kobj);
 
+	klpx_calls_free(func);
 	if (func->nop) {
 		kfree(func->old_name);
 		kfree(func);
@@ -178,6 +180,7 @@ const struct kobj_type klpx_ktype_object = {
 const struct kobj_type klpx_ktype_func = {
 	.release = klpx_kobj_release_func,
 	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = klpx_func_groups,
 };
 
 int klpx_patch_sysfs_add(struct klpx_patch *patch)

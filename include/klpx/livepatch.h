@@ -50,6 +50,21 @@ enum klpx_universe {
  * @patched:	on the func stack
  * @transition:	tasks may be in either universe for this func
  */
+/* internal: calls of a function made while this func tops its stack */
+struct klpx_calls {
+	u64 to_new;	/* sent to new code (this func's or an older one's) */
+	u64 to_old;	/* sent to the original code */
+};
+
+/*
+ * internal: what a fast call slot reads (kernel/slots_64.S): one load
+ * gives the code to go to and the per-CPU count to add the call to.
+ */
+struct klpx_fast {
+	unsigned long target;
+	u64 __percpu *count;
+};
+
 struct klpx_func {
 	/* external */
 	const char *old_name;
@@ -64,6 +79,8 @@ struct klpx_func {
 	struct kobject kobj;
 	struct list_head node;
 	struct list_head stack_node;
+	struct klpx_calls __percpu *calls;
+	struct klpx_fast fast;
 	bool nop;
 	bool patched;
 	bool transition;

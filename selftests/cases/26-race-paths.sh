@@ -113,6 +113,42 @@ case_traced_calls()
 }
 run_case "while klp_func_redirect is traced every call fires it; fast again after" case_traced_calls
 
+# calls_of FUNC new|old: klpx_race_p1's sysfs count of FUNC
+calls_of() { cat "$KLPX_SYSFS/klpx_race_p1/klpx_race_target/$1,1/calls_$2"; }
+
+# Steps: p1 enabled (fast path); 200 checks (each calls outer once and
+# inner twice: the check's own call and outer's); klp_func_redirect traced
+# (slow path), 200 checks more; tracing off (fast again), 200 more.
+# Expect: the sysfs counts of p1's funcs grow by exactly 200 (outer) and
+# 400 (inner) for each batch, on either path; calls_old stays 0.
+case_call_counts()
+{
+	local o0 i0
+	klpx_up
+	load_mod "$M/klpx_race_target.ko"
+	load_lp "$M/klpx_race_p1.ko"
+	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast"
+	o0=$(calls_of klpx_race_outer new)
+	i0=$(calls_of klpx_race_inner new)
+	echo 200 > /proc/klpx_race/run
+	assert_eq $((o0 + 200)) "$(calls_of klpx_race_outer new)" "outer's count after 200 fast calls"
+	assert_eq $((i0 + 400)) "$(calls_of klpx_race_inner new)" "inner's count after 400 fast calls"
+	echo 1 > $T/events/klp/klp_func_redirect/enable
+	on_cleanup "echo 0 > $T/events/klp/klp_func_redirect/enable"
+	assert_eq slow "$(path_of klpx_race_outer)" "path while traced"
+	echo 200 > /proc/klpx_race/run
+	echo 0 > $T/events/klp/klp_func_redirect/enable
+	assert_eq $((o0 + 400)) "$(calls_of klpx_race_outer new)" "outer's count after 200 slow calls"
+	assert_eq $((i0 + 800)) "$(calls_of klpx_race_inner new)" "inner's count after 400 slow calls"
+	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast again"
+	echo 200 > /proc/klpx_race/run
+	assert_eq $((o0 + 600)) "$(calls_of klpx_race_outer new)" "outer's count after 200 more fast calls"
+	assert_eq 0 "$(calls_of klpx_race_outer old)" "calls of outer sent to the original"
+	assert_eq 0 "$(calls_of klpx_race_inner old)" "calls of inner sent to the original"
+	disable_lp klpx_race_p1
+}
+run_case "per-func call counts in sysfs are exact on the fast and the slow path" case_call_counts
+
 # Steps: under 2 hammering processes and the kthread, p1 enabled; then 20
 # times p2 loaded with fail=1 (its enable fails in a pre_patch callback
 # after both its funcs went on their stacks, and is cancelled).
