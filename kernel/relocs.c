@@ -247,7 +247,7 @@ int klpx_relocs_apply(struct klpx_object *obj)
  * Before anything is enabled: every module relocation section must be
  * kept in memory (SHF_ALLOC) and belong to an object of the patch, and the
  * module must have been through klpx-convert if it declared symbols for
- * it (a ".klpx.syms" section left means it was not: its calls would go to
+ * it (a ".note.klpx.syms" section left means it was not: its calls would go to
  * address 0).
  */
 int klpx_relocs_check(struct klpx_patch *patch)
@@ -262,8 +262,8 @@ int klpx_relocs_check(struct klpx_patch *patch)
 
 	for (i = 1; i < info->hdr.e_shnum; i++) {
 		secname = info->secstrings + info->sechdrs[i].sh_name;
-		if (!strcmp(secname, ".klpx.syms")) {
-			pr_err("patch '%s': module has a .klpx.syms section: it was not converted by klpx-convert\n",
+		if (!strcmp(secname, ".note.klpx.syms")) {
+			pr_err("patch '%s': module has a .note.klpx.syms section: it was not converted by klpx-convert\n",
 			       pname);
 			return -EINVAL;
 		}
