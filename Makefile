@@ -86,8 +86,11 @@ modules:
 # Patch modules that declare symbols with KLPX_SYMBOL (include/klpx/relocs.h)
 # get their klp relocations (scripts/klpx-convert, docs/patch-author.md);
 # a module converted once has no .note.klpx.syms any more and is left alone.
+# KLPX_CONVERT_SKIP: modules left unconverted (35-relocs.sh proves klpx
+# refuses one).
+KLPX_CONVERT_SKIP := selftests/modules/klpx_test_relocs_raw.ko
 klp-convert:
-	$(Q)for ko in $(foreach d,$(CONVERT_DIRS),$(wildcard $(d)/*.ko)); do \
+	$(Q)for ko in $(filter-out $(KLPX_CONVERT_SKIP),$(foreach d,$(CONVERT_DIRS),$(wildcard $(d)/*.ko))); do \
 		readelf -S -W $$ko | grep -q ' \.note\.klpx\.syms ' || continue; \
 		scripts/klpx-convert $(if $(filter 1,$(V)),-v) $$ko || exit 1; \
 	done

@@ -119,6 +119,37 @@ case_unresolvable()
 }
 run_case "an unresolvable symbol refuses the patch, or the module, with one message naming it" case_unresolvable
 
+# Steps: klpx_test_relocs_badv (a vmlinux patch calling
+# klpx_no_such_function). Expect: the kernel's loader, which applies the
+# vmlinux relocations, refuses it with EINVAL and its own message; klpx
+# never sees it; /proc/cmdline unchanged.
+case_unresolvable_vmlinux()
+{
+	local before
+	klpx_up
+	before=$(cat /proc/cmdline)
+	load_failing_mod "$M/klpx_test_relocs_badv.ko" EINVAL
+	assert_contains "$(dmesg_since_mark)" "livepatch: symbol 'klpx_no_such_function' not found in symbol table"
+	assert_not_contains "$(dmesg_since_mark)" "klpx: enabling patch 'klpx_test_relocs_badv'"
+	assert_missing "$KLPX_SYSFS/klpx_test_relocs_badv"
+	assert_eq "$before" "$(cat /proc/cmdline)" "/proc/cmdline"
+}
+run_case "an unresolvable vmlinux symbol is refused by the kernel's loader" case_unresolvable_vmlinux
+
+# Steps: klpx_test_relocs_raw, the same patch never given to klpx-convert.
+# Expect: EINVAL, one message saying it was not converted, nothing patched.
+case_unconverted()
+{
+	local before
+	klpx_up
+	before=$(cat /proc/cmdline)
+	load_failing_mod "$M/klpx_test_relocs_raw.ko" EINVAL
+	assert_contains "$(dmesg_since_mark)" "klpx: patch 'klpx_test_relocs_raw': module has a .note.klpx.syms section: it was not converted by klpx-convert"
+	assert_missing "$KLPX_SYSFS/klpx_test_relocs_raw"
+	assert_eq "$before" "$(cat /proc/cmdline)" "/proc/cmdline"
+}
+run_case "a patch module that was not converted is refused" case_unconverted
+
 # builtin_off: disable the built-in patch klpx_test_relocs_lp, wait for it
 builtin_off()
 {
@@ -134,7 +165,6 @@ builtin_off()
 # "Skipping invalid relocation target"), where klpx patches it again.
 case_builtin_reference()
 {
-	local out
 	klpx_up
 	load_mod "$M/klpx_test_relocs_lp.ko"
 	on_cleanup builtin_off
@@ -143,16 +173,9 @@ case_builtin_reference()
 	load_mod "$M/klpx_test_target.ko"
 	assert_eq "$RELOCS_ANSWER" "$(answer)" "answer under the built-in"
 	unload_mod klpx_test_target
-	mark
-	out=$("$INSMOD" "$M/klpx_test_target.ko" 2>&1)
-	if [ $? -eq 0 ]; then
-		log "built-in: reload of the target accepted, answer $(answer)"
-		assert_eq "$RELOCS_ANSWER" "$(answer)" "answer after a reload under the built-in"
-		unload_mod klpx_test_target
-	else
-		log "built-in: reload of the target refused: $out"
-		assert_contains "$(dmesg_since_mark)" "Skipping invalid relocation target"
-	fi
+	load_failing_mod "$M/klpx_test_target.ko" ENOEXEC
+	assert_contains "$(dmesg_since_mark)" "x86/modules: Skipping invalid relocation target, existing value is nonzero"
+	assert_contains "$(dmesg_since_mark)" "livepatch: failed to initialize patch 'klpx_test_relocs_lp' for module 'klpx_test_target' (-8)"
 	builtin_off
 	unload_mod klpx_test_relocs_lp
 }
