@@ -245,10 +245,11 @@ int klpx_relocs_apply(struct klpx_object *obj)
 
 /*
  * Before anything is enabled: every module relocation section must be
- * kept in memory (SHF_ALLOC) and belong to an object of the patch, and the
- * module must have been through klpx-convert if it declared symbols for
- * it (a ".note.klpx.syms" section left means it was not: its calls would go to
- * address 0).
+ * kept in memory (SHF_ALLOC), write into the patch module's core (its init
+ * sections are freed after its init) and belong to an object of the
+ * patch; and a module that declared symbols with KLPX_SYMBOL must have
+ * been through klpx-convert (a ".note.klpx.syms" section left means it was
+ * not: its calls would go to address 0).
  */
 int klpx_relocs_check(struct klpx_patch *patch)
 {
@@ -258,6 +259,7 @@ int klpx_relocs_check(struct klpx_patch *patch)
 	struct klpx_object *obj;
 	const char *secname;
 	unsigned int i;
+	Elf_Shdr *sec;
 	bool found;
 
 	for (i = 1; i < info->hdr.e_shnum; i++) {
@@ -278,6 +280,14 @@ int klpx_relocs_check(struct klpx_patch *patch)
 			continue;
 		if (!(info->sechdrs[i].sh_flags & SHF_ALLOC)) {
 			pr_err("patch '%s': section '%s' is not SHF_ALLOC: the loader dropped it\n",
+			       pname, secname);
+			return -EINVAL;
+		}
+		/* written when the module loads: init code is gone by then */
+		sec = info->sechdrs + info->sechdrs[i].sh_info;
+		if ((sec->sh_flags & SHF_ALLOC) &&
+		    !within_module_core(sec->sh_addr, patch->mod)) {
+			pr_err("patch '%s': section '%s' writes into init code or data of the patch module\n",
 			       pname, secname);
 			return -EINVAL;
 		}
