@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 300
+# vm-timeout: 400
 # klp relocations: patches whose new code calls static functions and reads
 # static variables of vmlinux and of a module (scripts/klpx-convert), the
 # module loaded later and again, an unresolvable symbol, and the same
