@@ -11,8 +11,9 @@
  *     (fs/proc/uptime.c): /proc/cmdline reads
  *     "relocs cap_last_cap=40 uptime=<uptime line>"
  *   klpx_test_target: klpx_target_answer() calls the module's static
- *     klpx_target_secret() and reads its static klpx_target_last:
- *     /proc/klpx_target/answer reads "relocs:4242:none"
+ *     klpx_target_secret(), reads its static klpx_target_last and calls
+ *     the second klpx_target_dup (sympos 2):
+ *     /proc/klpx_target/answer reads "relocs:4242:none:1"
  */
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -27,6 +28,10 @@ extern int klpx_target_secret(void);
 KLPX_SYMBOL(klpx_test_target, klpx_target_secret, 0);
 extern char klpx_target_last[64];
 KLPX_SYMBOL(klpx_test_target, klpx_target_last, 0);
+/* the name occurs twice: 1 is klpx_test_target_dup.c's static one
+ * (returns 2, a local symbol comes first), 2 the main file's (returns 1) */
+extern int klpx_target_dup(void);
+KLPX_SYMBOL(klpx_test_target, klpx_target_dup, 2);
 
 static int livepatch_cmdline_proc_show(struct seq_file *m, void *v)
 {
@@ -38,8 +43,8 @@ static const char *livepatch_target_answer(void)
 {
 	static char buf[96];
 
-	snprintf(buf, sizeof(buf), "relocs:%d:%s", klpx_target_secret(),
-		 klpx_target_last);
+	snprintf(buf, sizeof(buf), "relocs:%d:%s:%d", klpx_target_secret(),
+		 klpx_target_last, klpx_target_dup());
 	return buf;
 }
 
