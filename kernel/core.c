@@ -145,7 +145,8 @@ static int klpx_check_patch(struct klpx_patch *patch)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	/* relocs.c: its klp relocation sections */
+	return klpx_relocs_check(patch);
 }
 
 static void klpx_init_func_early(struct klpx_object *obj,
@@ -319,8 +320,9 @@ void klpx_replace_complete(struct klpx_patch *patch)
 }
 
 /*
- * Resolves the funcs of a loaded object. Called at enable and when the
- * object's module comes.
+ * Applies the patch's klp relocations for a loaded object and resolves its
+ * funcs. Called at enable and when the object's module comes; on error the
+ * caller clears the relocations (klpx_relocs_clear()).
  */
 int klpx_patch_prepare_object(struct klpx_object *obj)
 {
@@ -328,6 +330,10 @@ int klpx_patch_prepare_object(struct klpx_object *obj)
 	unsigned long off;
 	int ret;
 
+	/* relocs.c: the patch's code that uses the object first */
+	ret = klpx_relocs_apply(obj);
+	if (ret)
+		return ret;
 	klpx_for_each_func(obj, func) {
 		ret = klpx_lookup_func(obj, func);
 		if (ret)
@@ -504,6 +510,7 @@ err:
  */
 int klpx_enable_patch(struct klpx_patch *patch)
 {
+	struct klpx_object *obj;
 	int ret;
 
 	if (!patch)
@@ -550,6 +557,9 @@ int klpx_enable_patch(struct klpx_patch *patch)
 	return 0;
 
 err_free:
+	/* relocs.c: nothing of a refused patch stays applied */
+	klpx_for_each_object(patch, obj)
+		klpx_relocs_clear(obj);
 	mutex_unlock(&klpx_mutex);
 	klpx_free_patch(patch);
 	return ret;

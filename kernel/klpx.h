@@ -18,6 +18,7 @@
 #define _KLPX_PRIV_H
 
 #include <klpx/livepatch.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include "trace.h"
 
@@ -47,6 +48,8 @@ static inline const char *klpx_patch_name(const struct klpx_patch *patch)
 /* symbols.c: kernel functions klpx needs but the kernel does not export */
 int klpx_symbols_init(void);
 int klpx_lookup_func(struct klpx_object *obj, struct klpx_func *func);
+unsigned long klpx_lookup_symbol(const char *objname, const char *name,
+				 unsigned long pos, unsigned long *count);
 struct module *klpx_find_module(const char *name);
 unsigned long klpx_ftrace_location(unsigned long ip);
 bool klpx_symbol_size(unsigned long addr, unsigned long *size,
@@ -66,6 +69,17 @@ extern void (*klpx_put_task_stack)(struct task_struct *tsk);
 extern bool *klpx_kprobes_all_disarmed;
 struct tracepoint *klpx_tracepoint(const char *name);
 extern unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
+extern int (*klpx_apply_relocate_add)(Elf_Shdr *sechdrs, const char *strtab,
+				      unsigned int symindex,
+				      unsigned int relsec, struct module *me);
+extern void *(*klpx_text_poke)(void *addr, const void *opcode, size_t len);
+extern void (*klpx_text_poke_sync)(void);
+extern struct mutex *klpx_text_mutex;
+
+/* relocs.c: a patch's klp relocations for one object */
+int klpx_relocs_check(struct klpx_patch *patch);
+int klpx_relocs_apply(struct klpx_object *obj);
+void klpx_relocs_clear(struct klpx_object *obj);
 
 /* patch.c: ftrace ops and func stacks */
 int klpx_patch_object(struct klpx_object *obj);

@@ -55,6 +55,8 @@ static void klpx_object_going(struct klpx_object *obj)
 		if (patch == klpx_transition_patch)
 			klpx_ranges_update();
 	}
+	/* relocs.c: zero, to be applied again if the module comes back */
+	klpx_relocs_clear(obj);
 	obj->mod = NULL;
 }
 
@@ -94,6 +96,7 @@ static int klpx_object_coming(struct klpx_object *obj, struct module *mod)
 err:
 	pr_warn("patch '%s' failed for module '%s', refusing to load module '%s'\n",
 		klpx_patch_name(patch), obj->name, obj->name);
+	klpx_relocs_clear(obj);
 	obj->mod = NULL;
 	return ret;
 }

@@ -43,6 +43,12 @@ rwlock_t *klpx_tasklist_lock;
 void (*klpx_put_task_stack)(struct task_struct *tsk);
 bool *klpx_kprobes_all_disarmed;
 unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
+int (*klpx_apply_relocate_add)(Elf_Shdr *sechdrs, const char *strtab,
+			       unsigned int symindex, unsigned int relsec,
+			       struct module *me);
+void *(*klpx_text_poke)(void *addr, const void *opcode, size_t len);
+void (*klpx_text_poke_sync)(void);
+struct mutex *klpx_text_mutex;
 
 static int klpx_find_lookup_name(void)
 {
@@ -88,6 +94,11 @@ static const struct klpx_needed_symbol klpx_needed[] = {
 	NEED_DATA("tasklist_lock", klpx_tasklist_lock),
 	NEED("put_task_stack", klpx_put_task_stack),
 	NEED_DATA("kprobes_all_disarmed", klpx_kprobes_all_disarmed),
+	/* relocs.c: a patch's klp relocations */
+	NEED("apply_relocate_add", klpx_apply_relocate_add),
+	NEED("text_poke", klpx_text_poke),
+	NEED("text_poke_sync", klpx_text_poke_sync),
+	NEED_DATA("text_mutex", klpx_text_mutex),
 };
 
 int klpx_symbols_init(void)
@@ -174,48 +185,63 @@ static int klpx_find_callback(void *data, const char *name,
 }
 
 /*
+ * Finds symbol @name in object @objname (NULL: vmlinux), the way funcs are
+ * found: @pos 0 wants a unique name, @pos N the N-th of that name in
+ * kallsyms order. *@count tells how many there are; the address is 0 if
+ * none fits (none, not unique, or @pos beyond *@count).
+ */
+unsigned long klpx_lookup_symbol(const char *objname, const char *name,
+				 unsigned long pos, unsigned long *count)
+{
+	struct klpx_find_arg args = {
+		.objname = objname,
+		.name = name,
+		.pos = pos,
+	};
+
+	if (objname)
+		klpx_module_kallsyms_on_each_symbol(klpx_find_callback, &args);
+	else
+		klpx_kallsyms_on_each_symbol(klpx_find_callback, &args);
+	*count = args.count;
+	if (!args.count || (!pos && args.count > 1) || (pos && args.count < pos))
+		return 0;
+	return args.addr;
+}
+
+/*
  * Resolves func->old_func and func->old_size in its (loaded) object.
  * Errors name the patch and the field, once.
  */
 int klpx_lookup_func(struct klpx_object *obj, struct klpx_func *func)
 {
-	struct klpx_find_arg args = {
-		.objname = obj->name,
-		.name = func->old_name,
-		.pos = func->old_sympos,
-	};
 	const char *pname = klpx_patch_name(obj->patch);
-	unsigned long off;
+	unsigned long addr, count, off, pos = func->old_sympos;
 
-	if (obj->name)
-		klpx_module_kallsyms_on_each_symbol(klpx_find_callback, &args);
-	else
-		klpx_kallsyms_on_each_symbol(klpx_find_callback, &args);
-
-	if (args.count == 0) {
+	addr = klpx_lookup_symbol(obj->name, func->old_name, pos, &count);
+	if (count == 0) {
 		pr_err("patch '%s': old_name '%s' not found in %s\n", pname,
 		       func->old_name, klpx_object_name(obj));
 		return -ENOENT;
 	}
-	if (args.pos == 0 && args.count > 1) {
+	if (pos == 0 && count > 1) {
 		pr_err("patch '%s': old_name '%s' occurs %lu times in %s: old_sympos needed\n",
-		       pname, func->old_name, args.count,
-		       klpx_object_name(obj));
+		       pname, func->old_name, count, klpx_object_name(obj));
 		return -EINVAL;
 	}
-	if (args.pos && args.count < args.pos) {
+	if (pos && count < pos) {
 		pr_err("patch '%s': old_sympos %lu of '%s' out of range (%lu in %s)\n",
-		       pname, args.pos, func->old_name, args.count,
+		       pname, pos, func->old_name, count,
 		       klpx_object_name(obj));
 		return -EINVAL;
 	}
-	if (!klpx_kallsyms_lookup_size_offset(args.addr, &func->old_size, &off) ||
+	if (!klpx_kallsyms_lookup_size_offset(addr, &func->old_size, &off) ||
 	    off) {
 		pr_err("patch '%s': old_name '%s' has no size in %s\n", pname,
 		       func->old_name, klpx_object_name(obj));
 		return -EINVAL;
 	}
-	func->old_func = (void *)args.addr;
+	func->old_func = (void *)addr;
 	return 0;
 }
 

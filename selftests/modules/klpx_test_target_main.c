@@ -53,6 +53,14 @@ noinline int klpx_target_dup(void)
 	return 1;
 }
 
+/* for klpx_test_relocs: static, reached through a klp relocation */
+static int klpx_target_secret_value = 4242;
+
+static noinline int klpx_target_secret(void)
+{
+	return READ_ONCE(klpx_target_secret_value);
+}
+
 notrace noinline int klpx_target_notrace(void)
 {
 	return 1;
@@ -172,6 +180,7 @@ static int __init klpx_target_init(void)
 	pr_info("klpx_test_target: loaded, answer=%s dup=%d notrace=%d\n",
 		klpx_target_answer(), klpx_target_dup() + klpx_target_dup_caller(),
 		klpx_target_notrace());
+	pr_debug("klpx_test_target: secret=%d\n", klpx_target_secret());
 	return 0;
 }
 
