@@ -12,7 +12,11 @@
  *
  * Lifetime: func->calls is allocated before the func can be on a stack
  * (klpx_init_patch()) and freed with the func's kobject, after the func
- * left its stack and no slot or slow path can still count on it.
+ * left its stack and no slot or slow path can still count on it: a task
+ * inside a fast slot holds up the transition that takes the func off.
+ * A forced transition does not wait for it, so a forced patch's counts
+ * are never freed (its module is kept too). Nops have counts as well: the
+ * slow path counts against whatever func tops the stack.
  */
 #ifndef _KLPX_CALLS_H
 #define _KLPX_CALLS_H

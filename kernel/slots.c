@@ -125,7 +125,8 @@ bool klpx_slot_is_fast(unsigned int slot)
  * Calls through @slot go straight to @fast->target and count in
  * @fast->count, unless someone observes. @fast is the top func's: it
  * outlives every call that read it (the func leaves its stack only in a
- * transition, which a task inside the slot holds up; see slots.h).
+ * transition, which a task inside the slot holds up, see slots.h; a
+ * forced one keeps the func's module and counts, see calls.h).
  */
 void klpx_slot_set_fast(unsigned int slot, const struct klpx_fast *fast)
 {

@@ -158,7 +158,14 @@ static void klpx_kobj_release_func(struct kobject *kobj)
 {
 	struct klpx_func *func = container_of(kobj, struct klpx_func, kobj);
 
-	klpx_calls_free(func);
+	/*
+	 * A forced patch keeps its module and its counts: a task preempted
+	 * in a fast slot after it read this func's struct klpx_fast may still
+	 * add to them (the transition that would have waited for it was
+	 * forced). A nop is never fast: nothing counts on it any more.
+	 */
+	if (func->nop || !func->obj->patch->forced)
+		klpx_calls_free(func);
 	if (func->nop) {
 		kfree(func->old_name);
 		kfree(func);

@@ -152,7 +152,7 @@ run_case "per-func call counts in sysfs are exact on the fast and the slow path"
 # Steps: under 2 hammering processes and the kthread, p1 enabled; then 20
 # times p2 loaded with fail=1 (its enable fails in a pre_patch callback
 # after both its funcs went on their stacks, and is cancelled).
-# Expect: each load refused with EAGAIN; no call ever answered by p2 (its
+# Expect: each load refused with ENODEV; no call ever answered by p2 (its
 # transition never started: no task could be in its universe) and none
 # mismatched (a handler that read a p2 func before the cancel took it off
 # and ->transition after it was cleared would have run p2).
@@ -165,7 +165,7 @@ case_failed_enable()
 	load_lp "$M/klpx_race_p1.ko"
 	echo reset >$RACE
 	for i in $(seq 20); do
-		load_failing_mod "$M/klpx_race_p2.ko" EAGAIN fail=1
+		load_failing_mod "$M/klpx_race_p2.ko" ENODEV fail=1
 		calls_run
 	done
 	assert_eq 0 "$(stat_of v2)" "calls answered by the refused p2"

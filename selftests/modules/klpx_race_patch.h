@@ -5,7 +5,7 @@
  * it replaces klpx_race_outer() and klpx_race_inner() of klpx_race_target,
  * and both answer with the version (klpx_race_target.c). With fail=1 its
  * enable fails after both funcs are on their stacks: a vmlinux object
- * after klpx_race_target's refuses in its pre_patch callback (-EAGAIN).
+ * after klpx_race_target's refuses in its pre_patch callback (-ENODEV).
  */
 #include <linux/module.h>
 #include <klpx/livepatch.h>
@@ -35,7 +35,7 @@ static struct klpx_func klpx_race_funcs[] = {
 
 static int klpx_race_refuse(struct klpx_object *obj)
 {
-	return -EAGAIN;
+	return -ENODEV;
 }
 
 static struct klpx_func klpx_race_no_funcs[] = { { } };
