@@ -162,6 +162,7 @@ vm-run:
 # (docs/real-machine.md shows a patch's build against them).
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 # (UTS_RELEASE: Debian's include/config/kernel.release holds the upstream
@@ -178,6 +179,7 @@ install: modules subdirs
 	install -m 0644 $(KLPX_HEADERS) kernel/Module.symvers $(DESTDIR)$(INCLUDEDIR)/klpx/
 	install -D -m 0755 tools/klp-top/klp-top $(DESTDIR)$(SBINDIR)/klp-top
 	install -D -m 0644 tools/klp-top/klp-top.8 $(DESTDIR)$(MANDIR)/man8/klp-top.8
+	install -D -m 0755 scripts/klpx-convert $(DESTDIR)$(BINDIR)/klpx-convert
 ifeq ($(DESTDIR),)
 	depmod -a $(INSTALL_KVER)
 endif
@@ -190,6 +192,7 @@ uninstall:
 	rm -f $(foreach h,$(notdir $(KLPX_HEADERS)) Module.symvers,$(DESTDIR)$(INCLUDEDIR)/klpx/$(h))
 	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/klpx
 	rm -f $(DESTDIR)$(SBINDIR)/klp-top $(DESTDIR)$(MANDIR)/man8/klp-top.8
+	rm -f $(DESTDIR)$(BINDIR)/klpx-convert
 ifeq ($(DESTDIR),)
 	depmod -a $(INSTALL_KVER)
 endif
