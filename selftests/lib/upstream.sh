@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
 # upstream.sh - the kernel's own livepatch selftests (Debian's
