@@ -72,7 +72,7 @@ all: modules subdirs upstream
 
 # The kernel's livepatch selftests and test modules, extracted from Debian's
 # linux-source-6.1 and built twice: against klpx (through compat.h) and
-# against the built-in livepatch (selftests/cases/60-upstream.sh).
+# against the built-in livepatch (selftests/cases/6[01]-upstream-*.sh).
 upstream: modules
 	$(Q)KDIR=$(KDIR) KVER=$(KVER) selftests/upstream/prepare.sh $(if $(filter 1,$(V)),,>/dev/null)
 

@@ -73,7 +73,7 @@ done
 
 # The kernel log after the last case: what a case file did outside its
 # cases, or tasks it left behind, with no later case to see it.
-if splats=$(kernel_log | _after_last 'klpx-test: ---- ' | klog_splats 60); then
+if splats=$(kernel_log | klog_splats 60 'klpx-test: ---- '); then
 	n=$(_tap_next)
 	echo "not ok $n - the kernel log after the last case reports a problem"
 	printf '%s\n' "$splats" | sed 's/^/# /'

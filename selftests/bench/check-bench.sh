@@ -19,8 +19,10 @@
 #      kernel-log lines, each failure counts once, the passing VMs still
 #      count, numbering runs 1..N across the VMs, and the last line is
 #      "7 passed, 4 failed".
-# Checks 1-5 run two VMs at a time (one host thread each).  Exit status 0
-# only if every failure was detected.
+# Checks 1-5 boot their five VMs at once (the meta cases are tiny, the hung
+# guest of check 5 is killed at 25 s whatever point of its boot or its sleep
+# it reached), then check 6 runs.  Exit status 0 only if every failure was
+# detected.
 
 set -uo pipefail
 
@@ -64,6 +66,10 @@ expect()
 
 boot fail --tap -- selftests/run.sh selftests/meta/fail.sh
 boot warn --tap -- selftests/run.sh selftests/meta/warn.sh
+boot nocase -- bash selftests/meta/warn-nocase.sh
+boot panic -- bash -c 'echo 1 >/proc/sys/kernel/panic_on_oops; echo c >/proc/sysrq-trigger'
+# sleep 600: any point of the boot or of the sleep is a hang at 25 s
+KLPX_VM_TIMEOUT=25 boot hang -- sleep 600
 wait
 expect fail "a failing case is counted and fails the run" \
 	'^not ok [0-9]+ - meta: a deliberately failing case$' \
@@ -75,9 +81,6 @@ expect warn "a WARN during a case fails that case" \
 	'WARNING: .*klpx_test_warn' \
 	'^[0-9]+ passed, 1 failed$'
 
-boot nocase -- bash selftests/meta/warn-nocase.sh
-boot panic -- bash -c 'echo 1 >/proc/sys/kernel/panic_on_oops; echo c >/proc/sysrq-trigger'
-wait
 expect nocase "a WARN outside any case fails the run (host-side scan)" \
 	'^# bench: FAIL: the guest kernel log reports a problem' \
 	'WARNING: .*klpx_test_warn'
@@ -85,15 +88,15 @@ expect panic "a kernel panic stops the VM and fails the run" \
 	'^# bench: FAIL: the guest kernel panicked$' \
 	'Kernel panic - not syncing'
 
-KLPX_VM_TIMEOUT=25 boot hang -- sleep 600
-wait
 expect hang "a hung guest is killed at the timeout and fails the run" \
 	'^# bench: FAIL: VM timed out after 25s'
 
 # 6: several VMs at once through check.sh (make check); the files' own
 # "# vm-timeout:" lines apply, so no KLPX_VM_TIMEOUT from outside.  The
 # four that end by themselves have 600 s (on a host busy with other VMs a
-# boot alone took over 2 minutes); hang.sh, 90 s, starts last, beside them.
+# boot alone took over 2 minutes); hang.sh, 90 s, starts last, beside them:
+# it must reach its case before its timeout, so it does not boot with the
+# four others (5 VMs at once on a busy host: hang.sh's boot alone took 90 s)
 ( env -u KLPX_VM_TIMEOUT -u KLPX_VM_TIMEOUT_SCALE KLPX_JOBS=3 "$here/check.sh" \
 	selftests/meta/pass.sh selftests/meta/fail.sh selftests/meta/warn.sh \
 	selftests/meta/warn-aftercase.sh selftests/meta/hang.sh \

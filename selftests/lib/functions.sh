@@ -79,8 +79,15 @@ mark()
 
 dmesg_since_mark()
 {
-	kernel_log | _after_last 'klpx-test: mark ' |
-		sed 's/^\[[ 0-9.]*\] //' | grep -v '^klpx-test: ' || true
+	# one awk, not four processes: cases call this often
+	kernel_log | awk -v pat='klpx-test: mark ' '
+		{ l[NR] = $0; if (index($0, pat)) s = NR }
+		END {
+			for (i = s + 1; i <= NR; i++) {
+				x = l[i]; sub(/^\[[ 0-9.]*\] /, "", x)
+				if (x !~ /^klpx-test: /) print x
+			}
+		}'
 }
 
 # --- results ----------------------------------------------------------------
@@ -580,7 +587,7 @@ run_case()
 	rc=$?
 
 	# The kernel log since the previous case ended (its "----" line).
-	if splats=$(kernel_log | _after_last 'klpx-test: ---- ' | klog_splats 60); then
+	if splats=$(kernel_log | klog_splats 60 'klpx-test: ---- '); then
 		{
 			echo "kernel log reports a problem:"
 			printf '%s\n' "$splats"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # prepare.sh - the kernel's own livepatch selftests, made ready to run against
-# klpx and against the built-in livepatch (selftests/cases/60-upstream.sh).
+# klpx and against the built-in livepatch (selftests/cases/6[01]-upstream-*.sh).
 #
 #   prepare.sh            (run by make; KDIR, KVER from selftests/bench/env.sh)
 #

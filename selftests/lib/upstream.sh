@@ -1,24 +1,27 @@
-#!/bin/bash
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 2500
-# The kernel's own livepatch selftests (Debian's linux-source-6.1:
-# tools/testing/selftests/livepatch/test-*.sh with the lib/livepatch/ test
-# modules), one TAP line per upstream case (each start_test), twice:
-#   upstream/builtin  reference: unchanged modules and scripts, the kernel's
-#                     built-in livepatch, klpx not loaded
-#   upstream/klpx     the modules built with <klpx/compat.h>, the scripts
-#                     mapped to klpx (docs/patch-author.md, "Upstream's
-#                     selftests through compat.h"), klpx loaded with
-#                     signal_delay_ms=15000 (upstream's SIGNALS_TIMEOUT)
+#
+# upstream.sh - the kernel's own livepatch selftests (Debian's
+# linux-source-6.1: tools/testing/selftests/livepatch/test-*.sh with the
+# lib/livepatch/ test modules), one TAP line per upstream case (each
+# start_test), for one variant; sourced by the case files
+# 60-upstream-builtin.sh and 61-upstream-klpx.sh (one VM each, so that the
+# two halves run side by side):
+#   builtin   reference: unchanged modules and scripts, the kernel's
+#             built-in livepatch, klpx not loaded
+#   klpx      the modules built with <klpx/compat.h>, the scripts mapped to
+#             klpx (docs/patch-author.md, "Upstream's selftests through
+#             compat.h"), klpx loaded with signal_delay_ms=15000 (upstream's
+#             SIGNALS_TIMEOUT)
 # A case passes only if its script exits 0 having printed upstream's
 # "TEST: <name> ... ok", which check_result prints after the kernel log
 # matched the expected transcript.  Upstream's skip (exit 4) is a failure.
 # Built by selftests/upstream/prepare.sh (make) into build/upstream/.
-# KLPX_UP_VARIANTS="klpx" runs one variant only (default "builtin klpx"),
-# KLPX_UP_ONLY="NN ..." only those cases (numbers of cases.list).
+# KLPX_UP_ONLY="NN ..." runs only those cases (numbers of cases.list).
 # Each case's whole output is kept in the VM's run directory
-# (~/.cache/klpx/runs/<time>/upstream/<variant>-NN.out).
-. "$(dirname "$0")/../lib/functions.sh"
+# (~/.cache/klpx/runs/<time>/<file>/upstream/<variant>-NN.out).
+#
+#   upstream_cases VARIANT
 
 UP=$KLPX_ROOT/build/upstream
 LP_MODS='test_klp_atomic_replace test_klp_callbacks_demo test_klp_callbacks_demo2
@@ -104,17 +107,19 @@ case_not_built()
 	fail "no $UP/$1/cases.list: run make (selftests/upstream/prepare.sh)"
 }
 
-for v in ${KLPX_UP_VARIANTS:-builtin klpx}; do
+upstream_cases()
+{
+	local v=$1 n file name
 	if [ ! -f "$UP/$v/cases.list" ]; then
 		run_case "upstream/$v: test modules and scripts are built" case_not_built "$v"
-		continue
+		return
 	fi
 	while IFS=$'\t' read -r n file name; do
 		[ -z "${KLPX_UP_ONLY:-}" ] || [[ " $KLPX_UP_ONLY " = *" $n "* ]] || continue
 		run_case "upstream/$v $file: $name" case_upstream "$v" "$n" "$file" "$name"
 	done <"$UP/$v/cases.list"
-done
-# leave klpx unloaded, as the file found it or not: later files load it
-if mod_loaded klpx && [ -z "$(ls -A "$KLPX_SYSFS" 2>/dev/null)" ]; then
-	"$RMMOD" klpx 2>/dev/null || true
-fi
+	# leave klpx unloaded, as the file found it or not: later files load it
+	if mod_loaded klpx && [ -z "$(ls -A "$KLPX_SYSFS" 2>/dev/null)" ]; then
+		"$RMMOD" klpx 2>/dev/null || true
+	fi
+}
