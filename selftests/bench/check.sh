@@ -10,7 +10,9 @@
 # globs relative to the repo, or selftests/cases/*.sh).  Each file boots its
 # own VM (vm.sh --tap -- selftests/run.sh FILE) with its own timeout: the
 # "# vm-timeout: SECONDS" line in the file's header (sized from the file's
-# measured time with a wide margin), else 900.  Files with the longest
+# measured time with a wide margin), else 900; a "# vm-append: PARAMS"
+# line adds kernel parameters to that VM's command line (after vm.sh's
+# own, so it can undo one of them).  Files with the longest
 # timeouts start first; KLPX_JOBS VMs run at a time (default: nproc, since
 # single-threaded TCG keeps one host core busy per VM).
 #
@@ -55,6 +57,12 @@ for g in "$@"; do
 		[ -f "$f" ] && files+=("$f")
 	done
 done
+
+# file_append FILE: the kernel parameters its header adds
+file_append()
+{
+	sed -n -E '1,30s/^# vm-append: *(.*)$/\1/p' "$1" | head -n 1
+}
 
 # file_timeout FILE: its VM's timeout in seconds
 file_timeout()
@@ -114,6 +122,7 @@ start_vm()
 	(
 		t0=$(date +%s)
 		KLPX_CASES=${f_name[i]} KLPX_VM_TIMEOUT=${f_to[i]} KLPX_RUN_DIR=$d \
+			KLPX_VM_APPEND="${KLPX_VM_APPEND:-} $(file_append "${f_name[i]}")" \
 			"$here/vm.sh" --tap -- selftests/run.sh \
 			>"$d/host.tap" 2>"$d/host.err" </dev/null
 		rc=$?

@@ -1,8 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 660
+# vm-append: mitigations=auto
 # The fast and the slow path: every call answered by the right version
 # while patches come, go, reverse and replace under hammering callers.
+# Booted with the kernel's default mitigations (vm.sh turns them off for
+# speed): the call slots' return goes through the return thunk here, as on
+# most real hosts.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
