@@ -18,14 +18,19 @@
 static volatile sig_atomic_t stop;
 
 static const char usage[] =
-"Usage: klp-top [-b] [--json] [-d SECONDS] [-n COUNT] [--tasks] [--raw-tp] [-v]\n"
-"       klp-top --wait [PATCH] [--timeout SECONDS]\n"
+"Usage: klp-top [--core klpx|builtin|auto] [-b] [--json] [-d SECONDS] [-n COUNT]\n"
+"               [--tasks] [--raw-tp] [-v]\n"
+"       klp-top [--core klpx|builtin|auto] --wait [PATCH] [--timeout SECONDS]\n"
 "\n"
 "Watch klpx live patch transitions: which patch is in transition and how far\n"
 "it got, which tasks block it (why, and the function on their stack), how\n"
 "many calls each patched function sent to new and to old code, and every\n"
-"klp event as it happens.  Needs root and klpx.ko loaded (with its BTF).\n"
+"klp event as it happens.  Needs root and klpx.ko loaded (with its BTF), or\n"
+"--core builtin for the kernel's built-in livepatch (/sys/kernel/livepatch).\n"
 "\n"
+"      --core CORE     klpx (default), builtin (the kernel's own livepatch,\n"
+"                      through its BTF), auto (the one with a patch in\n"
+"                      transition; with none, klpx if loaded, else builtin)\n"
 "  -b, --batch         print a text snapshot every interval (no screen control)\n"
 "      --json          print one JSON object per interval, one per line\n"
 "  -d, --delay SECONDS interval between snapshots (default 1, fractions allowed)\n"
@@ -56,6 +61,7 @@ static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longs[] = {
 		{ "batch", no_argument, NULL, 'b' },
+		{ "core", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
@@ -73,6 +79,19 @@ static int parse(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "+bd:n:vh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
+		case 'C':
+			if (!strcmp(optarg, "klpx"))
+				o->core = CORE_KLPX;
+			else if (!strcmp(optarg, "builtin"))
+				o->core = CORE_BUILTIN;
+			else if (!strcmp(optarg, "auto"))
+				o->core = CORE_AUTO;
+			else {
+				fprintf(stderr, "klp-top: --core is klpx, builtin or auto, not '%s'\n",
+					optarg);
+				goto usage;
+			}
+			break;
 		case 'j': o->json = true; break;
 		case 'T': o->all_tasks = true; break;
 		case 'R': o->raw_tp = true; break;
@@ -108,6 +127,10 @@ static int parse(int argc, char **argv, struct options *o)
 		fprintf(stderr, "klp-top: unexpected argument '%s'\n", argv[optind]);
 		goto usage;
 	}
+	if (o->raw_tp && o->core == CORE_BUILTIN) {
+		fprintf(stderr, "klp-top: --raw-tp is for klpx's tracepoints, not --core builtin\n");
+		goto usage;
+	}
 	if (o->timeout && !o->wait) {
 		fprintf(stderr, "klp-top: --timeout goes with --wait\n");
 		goto usage;
@@ -140,7 +163,7 @@ static int run_wait(struct view *v, const struct options *o)
 	const char *what = o->wait_patch ? o->wait_patch : "any patch";
 	double waited = 0;
 
-	while (!stop && klpx_transition_running(o->wait_patch, NULL, 0)) {
+	while (!stop && transition_running(v->sysfs, o->wait_patch, NULL, 0)) {
 		if (o->timeout && waited >= o->timeout) {
 			collect_snapshot(v, o);
 			printf("klp-top: timeout after %.1fs: %s still in transition to %s\n",
