@@ -187,3 +187,37 @@ case_counts()
 	lpb_disable
 }
 run_case "klp-top --core builtin counts a patched function's calls exactly, split new/old" case_counts
+
+# Steps: KLP_TOP_SKIP_PROBES=klp_init_transition,klp_complete_transition (as
+# on a kernel without them); a sleeper blocks lpb1; --wait --timeout 3,
+# then --wait while the sleeper is released.
+# Expect: one stderr line naming each missing probe point; exit 1 naming
+# the blocker; exit 0 with the completion seen in sysfs.
+case_degraded()
+{
+	local out rc pid skip=klp_init_transition,klp_complete_transition
+	no_klpx
+	target_up
+	block_in_target
+	lpb_nowait
+	out=$(KLP_TOP_SKIP_PROBES=$skip "$TOP" --core builtin --wait $P --timeout 3 2>"$KLPX_CASE_DIR/err"); rc=$?
+	echo "$out"; cat "$KLPX_CASE_DIR/err"
+	assert_eq 1 "$rc"
+	assert_eq 2 "$(grep -c '^klp-top: no probe point klp_\(init\|complete\)_transition in this kernel (skipped by KLP_TOP_SKIP_PROBES): no ' "$KLPX_CASE_DIR/err")"
+	assert_eq 2 "$(wc -l <"$KLPX_CASE_DIR/err")"
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
+		fail "blocker $BLOCKER not printed"
+	KLP_TOP_SKIP_PROBES=$skip "$TOP" --core builtin --wait $P --timeout 120 >"$KLPX_CASE_DIR/wait.out" 2>&1 &
+	pid=$!
+	on_cleanup "kill $pid 2>/dev/null"
+	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
+		fail "klp-top --wait is not waiting after 60 s"
+	echo 1 > /proc/klpx_target/release
+	wait $pid; rc=$?
+	out=$(cat "$KLPX_CASE_DIR/wait.out")
+	echo "$out"
+	assert_eq 0 "$rc"
+	assert_contains "$out" "klp-top: $P: transition to patched completed in"
+	lpb_disable
+}
+run_case "klp-top --core builtin without some probe points names each once and still waits" case_degraded

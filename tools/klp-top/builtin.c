@@ -80,6 +80,21 @@ static void missing(struct view *v, const struct point *pt, const char *why)
 		 len ? "," : "", pt->func);
 }
 
+/*
+ * KLP_TOP_SKIP_PROBES=f1,f2: act as if the kernel lacked these functions
+ * (for tests of the degraded modes on a kernel that has them all).
+ */
+static bool skipped(const char *func)
+{
+	const char *list = getenv("KLP_TOP_SKIP_PROBES"), *p;
+	size_t len = strlen(func);
+
+	for (p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0))
+		if (strcspn(p, ",") == len && !strncmp(p, func, len))
+			return true;
+	return false;
+}
+
 /* the address of a kernel symbol from /proc/kallsyms, 0 if absent */
 static __u64 kallsyms_addr(const char *name)
 {
@@ -130,6 +145,9 @@ int builtin_open(struct view *v, bool verbose, int *progress_fd,
 					   BTF_KIND_FUNC) < 0) {
 			bpf_program__set_autoload(prog, false);
 			missing(v, &points[i], "not in its BTF");
+		} else if (skipped(points[i].func)) {
+			bpf_program__set_autoload(prog, false);
+			missing(v, &points[i], "skipped by KLP_TOP_SKIP_PROBES");
 		}
 	}
 	btf__free(vmlinux);
