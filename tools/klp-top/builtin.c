@@ -156,6 +156,8 @@ int builtin_open(struct view *v, bool verbose, int *progress_fd,
 	err = livepatch_bpf__load(lp);
 	if (err)
 		goto fail;
+	/* before any program runs: every event then counts in the seed */
+	builtin_seed(v);
 	/* one by one: a function that is not traceable loses one program */
 	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
 		struct bpf_program *prog;

@@ -255,7 +255,6 @@ static int open_builtin(struct view *v)
 		collect_close(v);
 		return err;
 	}
-	builtin_seed(v);
 	v->now = mono_now();
 	return 0;
 }
