@@ -23,6 +23,8 @@ enum fsort_key { FSORT_RATE, FSORT_TOTAL, FSORT_NAME };
 
 struct options {
 	enum core core;		/* --core; klpx by default */
+	bool core_set;		/* --core was given */
+	const char *prometheus;	/* --prometheus FILE */
 	double interval;	/* -d, seconds */
 	long count;		/* -n, 0 = forever */
 	bool batch;		/* -b */
@@ -107,5 +109,9 @@ void print_text(FILE *f, const struct view *v, const struct options *o);
 void print_json(FILE *f, const struct view *v, const struct options *o);
 void print_blockers(FILE *f, const struct view *v);
 int tui_run(struct view *v, struct options *o);
+
+/* prom.c */
+#include <signal.h>
+int run_prometheus(struct options *o, volatile sig_atomic_t *stop);
 
 #endif

@@ -21,6 +21,7 @@ static const char usage[] =
 "Usage: klp-top [--core klpx|builtin|auto] [-b] [--json] [-d SECONDS] [-n COUNT]\n"
 "               [--tasks] [--raw-tp] [-v]\n"
 "       klp-top [--core klpx|builtin|auto] --wait [PATCH] [--timeout SECONDS]\n"
+"       klp-top [--core klpx|builtin|auto] --prometheus FILE [-d SECONDS]\n"
 "\n"
 "Watch klpx live patch transitions: which patch is in transition and how far\n"
 "it got, which tasks block it (why, and the function on their stack), how\n"
@@ -40,6 +41,9 @@ static const char usage[] =
 "      --wait [PATCH]  wait for PATCH's transition (or any) to end: exit 0 when\n"
 "                      it has, 1 with the blocking tasks printed on timeout\n"
 "      --timeout SECONDS  give up --wait after SECONDS (default: never)\n"
+"      --prometheus FILE  watch every core (or --core's) for one interval and\n"
+"                      write the sample to FILE in Prometheus text format\n"
+"                      (written aside and renamed over FILE)\n"
 "  -v, --verbose       show libbpf's messages\n"
 "  -h, --help          this text\n"
 "\n"
@@ -62,6 +66,7 @@ static int parse(int argc, char **argv, struct options *o)
 	static const struct option longs[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "core", required_argument, NULL, 'C' },
+		{ "prometheus", required_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
@@ -79,7 +84,9 @@ static int parse(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "+bd:n:vh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
+		case 'P': o->prometheus = optarg; break;
 		case 'C':
+			o->core_set = true;
 			if (!strcmp(optarg, "klpx"))
 				o->core = CORE_KLPX;
 			else if (!strcmp(optarg, "builtin"))
@@ -129,6 +136,10 @@ static int parse(int argc, char **argv, struct options *o)
 	}
 	if (o->raw_tp && o->core == CORE_BUILTIN) {
 		fprintf(stderr, "klp-top: --raw-tp is for klpx's tracepoints, not --core builtin\n");
+		goto usage;
+	}
+	if (o->prometheus && (o->wait || o->json || o->batch || o->count)) {
+		fprintf(stderr, "klp-top: --prometheus writes one sample: no --wait, --json, -b or -n\n");
 		goto usage;
 	}
 	if (o->timeout && !o->wait) {
@@ -198,12 +209,14 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o))
 		return 2;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (o.prometheus)
+		return run_prometheus(&o, &stop);
 	if (!o.batch && !o.json && !o.wait && !isatty(STDOUT_FILENO))
 		o.batch = true;
 	if (collect_open(&o, &v))
 		return 2;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	if (o.wait)
 		ret = run_wait(&v, &o);
 	else if (o.batch || o.json)
