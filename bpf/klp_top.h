@@ -140,4 +140,19 @@ struct klpt_lp_func {
 	char name[KLPT_NAME_LEN];	/* old_name */
 };
 
+/*
+ * klp-top --preflight (bpf/preflight.bpf.c): one task's kernel stack, as
+ * its task iterator writes it, one record per task.
+ */
+#define KLPT_PF_DEPTH	64	/* frames kept per task */
+
+struct klpt_pf_task {
+	__u32 pid;
+	__u32 tgid;
+	__s32 nr;		/* frames in @ips, or a negative errno */
+	__u32 running;		/* on a CPU when read: its stack may be stale */
+	char comm[KLPT_COMM_LEN];
+	__u64 ips[KLPT_PF_DEPTH];
+};
+
 #endif /* _KLP_TOP_H */

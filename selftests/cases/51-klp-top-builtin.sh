@@ -221,3 +221,40 @@ case_degraded()
 	lpb_disable
 }
 run_case "klp-top --core builtin without some probe points names each once and still waits" case_degraded
+
+# Steps: no core loaded and no patch enabled; a sleeper in klpx_target_wait;
+# klp-top --preflight on the built-in patch module (upstream API), on a klpx
+# patch module, and --preflight-funcs; then the sleeper is released.
+# Expect: exit 1 naming the sleeper, klpx_target_wait and its stack (the
+# functions read from each module file); after the release exit 0.
+case_preflight()
+{
+	local out rc m
+	no_klpx
+	target_up
+	block_in_target
+	for m in klpx_test_lpb1 klpx_test_patch1; do
+		out=$("$TOP" --preflight "$M/$m.ko" 2>&1); rc=$?
+		echo "$out"
+		assert_eq 1 "$rc" "--preflight $m.ko"
+		assert_contains "$out" " functions: klpx_target_answer klpx_target_wait"
+		grep -Eq "^ +$BLOCKER +sh +klpx_target_wait$" <<<"$out" ||
+			fail "$m: sleeper $BLOCKER not named"
+		assert_contains "$out" "klpx_target_wait+0x"
+		assert_contains "$out" "would block $M/$m.ko now"
+	done
+	out=$("$TOP" --preflight-funcs klpx_target_answer,klpx_target_wait 2>&1); rc=$?
+	assert_eq 1 "$rc" "--preflight-funcs"
+	grep -Eq "^ +$BLOCKER +sh +klpx_target_wait$" <<<"$out" || fail "sleeper not named: $out"
+	assert_missing $LP/$P
+	echo 1 > /proc/klpx_target/release
+	wait $BLOCKER
+	out=$("$TOP" --preflight "$M/klpx_test_lpb1.ko" 2>&1); rc=$?
+	echo "$out"
+	assert_eq 0 "$rc" "--preflight after the release"
+	assert_contains "$out" "verdict: no task of"
+	out=$("$TOP" --preflight "$M/klpx_test_target.ko" 2>&1); rc=$?
+	assert_eq 2 "$rc" "--preflight on a module that is no patch"
+	assert_contains "$out" "no patched function found (not a live patch module?)"
+}
+run_case "klp-top --preflight names the tasks a patch would wait for, before any core loads it" case_preflight

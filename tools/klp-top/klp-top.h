@@ -25,6 +25,8 @@ struct options {
 	enum core core;		/* --core; klpx by default */
 	bool core_set;		/* --core was given */
 	const char *prometheus;	/* --prometheus FILE */
+	const char *preflight;	/* --preflight PATCH.ko */
+	const char *preflight_funcs;	/* --preflight-funcs f1,f2 */
 	double interval;	/* -d, seconds */
 	long count;		/* -n, 0 = forever */
 	bool batch;		/* -b */
@@ -109,6 +111,9 @@ void print_text(FILE *f, const struct view *v, const struct options *o);
 void print_json(FILE *f, const struct view *v, const struct options *o);
 void print_blockers(FILE *f, const struct view *v);
 int tui_run(struct view *v, struct options *o);
+
+/* preflight.c */
+int run_preflight(const struct options *o);
 
 /* prom.c */
 #include <signal.h>

@@ -22,6 +22,7 @@ static const char usage[] =
 "               [--tasks] [--raw-tp] [-v]\n"
 "       klp-top [--core klpx|builtin|auto] --wait [PATCH] [--timeout SECONDS]\n"
 "       klp-top [--core klpx|builtin|auto] --prometheus FILE [-d SECONDS]\n"
+"       klp-top --preflight PATCH.ko | --preflight-funcs F1,F2[,...]\n"
 "\n"
 "Watch klpx live patch transitions: which patch is in transition and how far\n"
 "it got, which tasks block it (why, and the function on their stack), how\n"
@@ -44,6 +45,9 @@ static const char usage[] =
 "      --prometheus FILE  watch every core (or --core's) for one interval and\n"
 "                      write the sample to FILE in Prometheus text format\n"
 "                      (written aside and renamed over FILE)\n"
+"      --preflight PATCH.ko  before enabling it: the tasks whose stacks hold a\n"
+"                      function PATCH.ko replaces (exit 1), or none (exit 0)\n"
+"      --preflight-funcs F1,F2  the same for these functions\n"
 "  -v, --verbose       show libbpf's messages\n"
 "  -h, --help          this text\n"
 "\n"
@@ -67,6 +71,8 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "batch", no_argument, NULL, 'b' },
 		{ "core", required_argument, NULL, 'C' },
 		{ "prometheus", required_argument, NULL, 'P' },
+		{ "preflight", required_argument, NULL, 'F' },
+		{ "preflight-funcs", required_argument, NULL, 'G' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
@@ -85,6 +91,8 @@ static int parse(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'P': o->prometheus = optarg; break;
+		case 'F': o->preflight = optarg; break;
+		case 'G': o->preflight_funcs = optarg; break;
 		case 'C':
 			o->core_set = true;
 			if (!strcmp(optarg, "klpx"))
@@ -136,6 +144,12 @@ static int parse(int argc, char **argv, struct options *o)
 	}
 	if (o->raw_tp && o->core == CORE_BUILTIN) {
 		fprintf(stderr, "klp-top: --raw-tp is for klpx's tracepoints, not --core builtin\n");
+		goto usage;
+	}
+	if ((o->preflight || o->preflight_funcs) &&
+	    (o->prometheus || o->wait || o->json || o->batch || o->count ||
+	     o->core_set)) {
+		fprintf(stderr, "klp-top: --preflight goes alone (it needs no core)\n");
 		goto usage;
 	}
 	if (o->prometheus && (o->wait || o->json || o->batch || o->count)) {
@@ -211,6 +225,8 @@ int main(int argc, char **argv)
 		return 2;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (o.preflight || o.preflight_funcs)
+		return run_preflight(&o);
 	if (o.prometheus)
 		return run_prometheus(&o, &stop);
 	if (!o.batch && !o.json && !o.wait && !isatty(STDOUT_FILENO))
