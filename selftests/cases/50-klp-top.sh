@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 600
+# vm-timeout: 1300
 # klp-top and its BPF programs on real transitions: blockers, per-function
 # counts, --wait, seeding mid-transition, raw_tp fallback, refusals.
 . "$(dirname "$0")/../lib/functions.sh"
