@@ -332,7 +332,7 @@ case_blockers_shown()
 	"$KLPX_ROOT/selftests/progs/klpx-gauntlet" uring /proc/klpx_target/answer \
 		"$KLPX_CASE_DIR/uring/log" 4 >"$KLPX_CASE_DIR/uring/out" 2>&1 &
 	up=$!
-	on_cleanup "kill -9 $up 2>/dev/null; wait $up 2>/dev/null"
+	on_cleanup "kill -9 $up 2>/dev/null; wait $up 2>/dev/null; true"
 	loop_until "grep -q ready $KLPX_CASE_DIR/uring/out" 30 ||
 		fail "klpx-gauntlet uring did not start: $(cat "$KLPX_CASE_DIR/uring/out")"
 	grep -qx "iou-sqp-$up" /proc/$up/task/*/comm || fail "no iou-sqp-$up thread"
@@ -352,9 +352,21 @@ case_blockers_shown()
 		rows=$(blocker_rows "$out")
 		[ -n "$n" ] || fail "no BLOCKING TASKS line"
 		assert_eq "$n" "$(grep -c . <<<"$rows")" "$t: rows under BLOCKING TASKS ($n)"
+		# the header's failed checks count the rows' (seeded or not)
+		[ "$(sed -n 's/.*failed checks \([0-9]*\).*/\1/p' <<<"$out")" -ge \
+		  "$(awk '/^ +PID COMM/ { r = 1; next } /^[A-Z]/ { r = 0 } r { n += $(NF - 2) } END { print n + 0 }' <<<"$out")" ] ||
+			fail "$t: failed checks in the header below the rows' sum"
 		json=$("$TOP" --json -n 1 -d 0.5) || fail "klp-top --json failed"
 		[ "$(jq '.blockers | length' <<<"$json")" -ge 2 ] ||
 			fail "$t: --json lists $(jq -c '.blockers' <<<"$json")"
+		# klp-top running since before the transition: fed by events only
+		if [ $t = events ]; then
+			for pid in $b1 $b2; do
+				last_json ".blockers[] | select(.pid == $pid) | .reason" | grep -qx function_on_stack ||
+					fail "events: $pid not a blocker in $(tail -n 1 "$TOP_OUT" | jq -c .blockers)"
+			done
+			assert_eq false "$(last_json '.transition.seeded')"
+		fi
 		# blocked before klp-top ran and after: blocked all along
 		want=$(comm -12 <(sort <<<"$want") <(blocked_in_file | sort))
 		log "$t: tasks file blockers all along: $(echo $want)"

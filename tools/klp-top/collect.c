@@ -154,6 +154,7 @@ static void seed(struct view *v)
 	struct klpt_progress p = {};
 	char line[512], patch[KLPT_NAME_LEN], target[16];
 	__u32 zero = 0, gen, nr = 0, switched = 0;
+	__u64 fails_before = 0;
 	__u64 now_ns = (__u64)(mono_now() * 1e9);
 	FILE *f;
 
@@ -200,6 +201,7 @@ static void seed(struct view *v)
 				if (!strcmp(reason, reason_name(t.reason)))
 					break;
 			t.fails = fails;
+			fails_before += fails;
 			t.first_fail_ns = now_ns - waiting * 1000000ULL;
 			t.last_fail_ns = now_ns;
 			if (strcmp(func, "-"))
@@ -213,6 +215,9 @@ static void seed(struct view *v)
 	if (!bpf_map_lookup_elem(progress_fd, &zero, &p)) {
 		p.nr_tasks = nr;
 		p.switched += switched;
+		/* the header's failed checks include the rows' (the file
+		 * knows those of tasks still blocked, not of those gone) */
+		p.fails += fails_before;
 		bpf_map_update_elem(progress_fd, &zero,
 				    &p, 0);
 	}
