@@ -29,8 +29,19 @@ top_stop()
 	wait $TOP_PID
 }
 
+# last_line: klp-top's latest complete snapshot (a line still being
+# written, over 4 KiB with its events, is not one yet)
+last_line()
+{
+	if [ -z "$(tail -c 1 "$TOP_OUT")" ]; then
+		tail -n 1 "$TOP_OUT"
+	else
+		tail -n 2 "$TOP_OUT" | head -n 1
+	fi
+}
+
 # last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
-last_json() { tail -n 1 "$TOP_OUT" | jq -r "$1"; }
+last_json() { last_line | jq -r "$1"; }
 
 # Steps: klpx unloaded; klp-top -b, klp-top --wait.
 # Expect: exit 2 and one line "klpx is not loaded".
