@@ -17,10 +17,10 @@ metric() { awk -v m="$2" '$1 == m { print $2 }' "$1"; }
 # (both cores, 1 s sample) into a textfile directory.
 # Expect: promtool check metrics passes; per core: patches enabled and in
 # transition, the klpx blocker by reason, the transition's tasks; no
-# temporary file left beside it.
+# temporary file left beside it; a second sample keeps the first's start.
 case_both_cores()
 {
-	local d=$KLPX_CASE_DIR/textfile f out
+	local d=$KLPX_CASE_DIR/textfile f out s1 s2 e2
 	require_cmd promtool
 	klpx_up
 	no_signals
@@ -53,6 +53,18 @@ case_both_cores()
 	assert_eq 0 "$(metric "$f" 'klp_top_dropped_events{core="klpx"}')"
 	assert_eq 0 "$(metric "$f" 'klp_top_missing_probes{core="builtin"}')"
 	assert_eq "klp.prom" "$(ls "$d")"
+	# a second sample 2 s later keeps the start the first one knew
+	s1=$(awk '/^klp_transition_start_timestamp_seconds\{core="klpx"/ { print $2 }' "$f")
+	[ -n "$s1" ] || fail "no start timestamp"
+	sleep 2
+	"$TOP" --prometheus "$f" -d 1 || fail "klp-top --prometheus failed the second time"
+	s2=$(awk '/^klp_transition_start_timestamp_seconds\{core="klpx"/ { print $2 }' "$f")
+	e2=$(awk '/^klp_transition_elapsed_seconds\{core="klpx"/ { print $2 }' "$f")
+	log "start $s1 then $s2, elapsed $e2"
+	awk -v a="$s1" -v b="$s2" 'BEGIN { exit !(b <= a + 0.001) }' ||
+		fail "the second sample's start $s2 is later than the first's $s1"
+	awk -v e="$e2" 'BEGIN { exit !(e >= 3) }' ||
+		fail "elapsed $e2 s after two samples 2 s apart"
 	echo 1 > /proc/klpx_target/release
 	wait_transition klpx_test_patch1
 	disable_lp klpx_test_patch1

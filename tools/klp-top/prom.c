@@ -50,7 +50,8 @@ static void sample(FILE *f, const char *name, const struct view *v)
  * The metrics are grouped by family across the cores: @views[0..n) are
  * the cores' samples.
  */
-static void write_metrics(FILE *f, struct view **views, int n)
+static void write_metrics(FILE *f, struct view **views, int n,
+			  const double *starts, double now)
 {
 	static const char *const reasons[] = { "running", "unreliable_stack",
 		"function_on_stack", "exiting", "unknown" };
@@ -87,12 +88,14 @@ static void write_metrics(FILE *f, struct view **views, int n)
 		sample(f, "klp_transition_active", views[i]);
 		fprintf(f, "} %d\n", views[i]->prog.active ? 1 : 0);
 	}
-	for (int m = 0; m < 3; m++) {
+	for (int m = 0; m < 4; m++) {
 		static const char *const names[] = {
+			"klp_transition_start_timestamp_seconds",
 			"klp_transition_elapsed_seconds",
 			"klp_transition_tasks", "klp_transition_switched_tasks" };
 		static const char *const helps[] = {
-			"Time since the running transition started (at least: klp-top may not have seen it start).",
+			"When the running transition started (Unix time; at the latest: the earliest of klp-top's own sight of it, its blockers' first failed check, and the previous sample's value).",
+			"Time since klp_transition_start_timestamp_seconds.",
 			"Tasks in the running transition.",
 			"Tasks of the running transition in its target universe." };
 
@@ -107,11 +110,13 @@ static void write_metrics(FILE *f, struct view **views, int n)
 			label(f, p->patch);
 			if (m == 0)
 				fprintf(f, ",target=\"%s\"} %.3f\n",
-					universe_name(p->target),
-					views[i]->now - p->start_ns / 1e9);
+					universe_name(p->target), starts[i]);
+			else if (m == 1)
+				fprintf(f, ",target=\"%s\"} %.3f\n",
+					universe_name(p->target), now - starts[i]);
 			else
 				fprintf(f, "} %llu\n", (unsigned long long)
-					(m == 1 ? p->nr_tasks + p->forks : p->switched));
+					(m == 2 ? p->nr_tasks + p->forks : p->switched));
 		}
 	}
 	family(f, "klp_transition_blocking_tasks", "Tasks that failed a check and hold the running transition, by reason.");
@@ -180,21 +185,62 @@ static void write_metrics(FILE *f, struct view **views, int n)
 		}
 	}
 	family(f, "klp_top_last_run_timestamp_seconds", "When klp-top wrote this file (Unix time).");
-	fprintf(f, "klp_top_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
+	fprintf(f, "klp_top_last_run_timestamp_seconds %.0f\n", now);
+}
+
+/*
+ * When the running transition of @v started, in Unix time: klp-top run
+ * from a timer sees most transitions start before it, so the earliest of
+ * its own start (seeded) or the start it saw, its blockers' first failed
+ * checks, and what the previous sample in @file said for the same core,
+ * patch and target.
+ */
+static double transition_start(const struct view *v, const char *file,
+			       double now)
+{
+	const struct klpt_progress *p = &v->prog;
+	double start = now - (v->now - p->start_ns / 1e9);
+	char line[1024], core[32], patch[KLPT_NAME_LEN * 2], target[16];
+	double prev;
+	FILE *f;
+
+	for (int i = 0; i < v->nr_blockers; i++)
+		if (v->tasks[i].t.first_fail_ns &&
+		    now - (v->now - v->tasks[i].t.first_fail_ns / 1e9) < start)
+			start = now - (v->now - v->tasks[i].t.first_fail_ns / 1e9);
+	f = fopen(file, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "klp_transition_start_timestamp_seconds{core=\"%31[^\"]\",patch=\"%111[^\"]\",target=\"%15[^\"]\"} %lf",
+			   core, patch, target, &prev) == 4 &&
+		    !strcmp(core, core_name(v->core)) &&
+		    !strcmp(patch, p->patch) &&
+		    !strcmp(target, universe_name(p->target)) && prev < start)
+			start = prev;
+	if (f)
+		fclose(f);
+	return start;
 }
 
 /* FILE.tmp.PID, then rename: 0 or -errno */
 static int write_file(const char *file, struct view **views, int n)
 {
+	double starts[2] = { 0, 0 }, now;
+	struct timespec ts;
 	char tmp[4096];
 	FILE *f;
 	int err = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = ts.tv_sec + ts.tv_nsec / 1e9;
+	for (int i = 0; i < n && i < 2; i++)
+		if (views[i]->prog.active)
+			starts[i] = transition_start(views[i], file, now);
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", file, (int)getpid());
 	f = fopen(tmp, "w");
 	if (!f)
 		return -errno;
-	write_metrics(f, views, n);
+	write_metrics(f, views, n, starts, now);
 	if (fflush(f) || fsync(fileno(f)))
 		err = -errno;
 	if (fclose(f) && !err)
