@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * klp-top - watch klpx live patch transitions.
+ * klp-top - watch live patch transitions: klpx's, or the kernel's built-in
+ * livepatch's (--core builtin, builtin.c).
  *
- * Options and the three ways to run: the interactive screen (default on a
- * terminal), batch output (-b, text or --json) and --wait.  Exit status:
- * 0 done, 1 --wait timed out (the blockers are printed), 2 klp-top could
- * not run (usage, klpx not loaded, no privileges, BPF failed).
+ * Options and the ways to run: the interactive screen (default on a
+ * terminal), batch output (-b, text or --json), --wait, one Prometheus
+ * sample (--prometheus, prom.c) and --preflight (preflight.c).  Exit
+ * status: 0 done, 1 --wait timed out (the blockers are printed) or
+ * --preflight found blockers, 2 klp-top could not run (usage, core not
+ * there, no privileges, BPF failed, file not written).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -24,7 +27,7 @@ static const char usage[] =
 "       klp-top [--core klpx|builtin|auto] --prometheus FILE [-d SECONDS]\n"
 "       klp-top --preflight PATCH.ko | --preflight-funcs F1,F2[,...]\n"
 "\n"
-"Watch klpx live patch transitions: which patch is in transition and how far\n"
+"Watch live patch transitions: which patch is in transition and how far\n"
 "it got, which tasks block it (why, and the function on their stack), how\n"
 "many calls each patched function sent to new and to old code, and every\n"
 "klp event as it happens.  Needs root and klpx.ko loaded (with its BTF), or\n"
