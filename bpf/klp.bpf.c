@@ -6,13 +6,10 @@
  * as raw_tp (the fallback where tp_btf cannot attach); klp-top loads one
  * set.  Both read klpx's structs through CO-RE relocations only.
  *
- * Kept in maps:
- *   funcs     per-CPU redirection counts per top func (hot path: one
- *             lookup and one increment per call, no memory read)
- *   tasks     per-task universe, last failure and its function (LRU)
- *   progress  the current or last transition
- *   stats     events sent and dropped
- * Sent through the ring buffer "events": every klp event but redirects.
+ * Kept in maps: funcs, per-CPU redirection counts per top func (hot path:
+ * one lookup and one increment per call, no memory read); and those of
+ * klpt.bpf.h (tasks, progress, stats, the ring buffer "events"), which
+ * bpf/livepatch.bpf.c fills the same way for the built-in livepatch.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -24,6 +21,7 @@
 #endif
 #include "klp_top.h"
 #include "../include/klpx/events.h"
+#include "klpt.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -33,46 +31,6 @@ struct {
 	__type(key, __u64);
 	__type(value, struct klpt_func);
 } funcs SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, KLPT_MAX_TASKS);
-	__type(key, __u32);
-	__type(value, struct klpt_task);
-} tasks SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct klpt_progress);
-} progress SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct klpt_stats);
-} stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
-} events SEC(".maps");
-
-static __always_inline struct klpt_stats *get_stats(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&stats, &zero);
-}
-
-static __always_inline struct klpt_progress *get_progress(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&progress, &zero);
-}
 
 static __always_inline void read_patch_name(char *dst, struct klpx_patch *p)
 {
@@ -92,33 +50,6 @@ static __always_inline void read_obj_name(char *dst, struct klpx_object *obj)
 		return;
 	}
 	bpf_probe_read_kernel_str(dst, KLPT_NAME_LEN, name);
-}
-
-/* reserves an event, or counts the drop; the caller fills and submits */
-static __always_inline struct klpt_event *event_new(__u32 type)
-{
-	struct klpt_stats *st = get_stats();
-	struct klpt_event *e;
-
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		if (st)
-			st->dropped++;
-		return NULL;
-	}
-	if (st)
-		st->events++;
-	__builtin_memset(e, 0, sizeof(*e));
-	e->type = type;
-	e->ts_ns = bpf_ktime_get_ns();
-	return e;
-}
-
-static __always_inline void event_task(struct klpt_event *e,
-				       struct task_struct *t)
-{
-	e->pid = BPF_CORE_READ(t, pid);
-	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), &t->comm);
 }
 
 /* ---- redirection counts: the hot path ---- */
@@ -148,127 +79,6 @@ static __always_inline int on_redirect(struct klpx_func *top,
 		f->to_new++;
 	else
 		f->to_old++;
-	return 0;
-}
-
-/* ---- per-task records ---- */
-
-static __always_inline struct klpt_task *task_rec(struct task_struct *t,
-						  __u32 gen)
-{
-	__u32 pid = BPF_CORE_READ(t, pid);
-	struct klpt_task *r, init = {};
-	struct klpt_stats *st;
-
-	r = bpf_map_lookup_elem(&tasks, &pid);
-	if (r && r->gen == gen)
-		return r;
-	init.gen = gen;
-	init.universe = -1;
-	init.how = -1;
-	bpf_probe_read_kernel_str(init.comm, sizeof(init.comm), &t->comm);
-	if (bpf_map_update_elem(&tasks, &pid, &init, BPF_ANY) == 0)
-		r = bpf_map_lookup_elem(&tasks, &pid);
-	else
-		r = NULL;
-	if (!r) {
-		st = get_stats();
-		if (st)
-			st->task_map_full++;
-	}
-	return r;
-}
-
-static __always_inline int on_task_switch(struct task_struct *t, int from,
-					  int to, int how)
-{
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
-	struct klpt_task *r;
-
-	if (!p)
-		return 0;
-	if (how == KLPX_HOW_FORK)
-		__sync_fetch_and_add(&p->forks, 1);
-	if (to == p->target)
-		__sync_fetch_and_add(&p->switched, 1);
-	if (how >= 0 && how < KLPT_NR_HOW)
-		__sync_fetch_and_add(&p->how[how & (KLPT_NR_HOW - 1)], 1);
-	r = task_rec(t, p->gen);
-	if (r) {
-		r->universe = to;
-		r->how = how;
-		r->reason = KLPX_SWITCH_OK;
-		r->switch_ns = bpf_ktime_get_ns();
-	}
-	e = event_new(KLPT_TASK_SWITCH);
-	if (!e)
-		return 0;
-	event_task(e, t);
-	e->a = from;
-	e->b = to;
-	e->c = how;
-	bpf_ringbuf_submit(e, 0);
-	return 0;
-}
-
-static __always_inline int on_check_fail(struct task_struct *t, int reason,
-					 struct klpx_func *func)
-{
-	struct klpt_progress *p = get_progress();
-	const char *fname = NULL;
-	struct klpt_event *e;
-	struct klpt_task *r;
-	__u64 now = bpf_ktime_get_ns();
-
-	if (!p)
-		return 0;
-	__sync_fetch_and_add(&p->fails, 1);
-	if (func)
-		fname = BPF_CORE_READ(func, old_name);
-	r = task_rec(t, p->gen);
-	if (r) {
-		if (r->universe < 0)
-			r->universe = !p->target;
-		r->reason = reason;
-		r->fails++;
-		if (!r->first_fail_ns)
-			r->first_fail_ns = now;
-		r->last_fail_ns = now;
-		r->func[0] = 0;
-		if (fname)
-			bpf_probe_read_kernel_str(r->func, sizeof(r->func),
-						  fname);
-	}
-	e = event_new(KLPT_STACK_CHECK_FAIL);
-	if (!e)
-		return 0;
-	event_task(e, t);
-	e->a = reason;
-	if (fname)
-		bpf_probe_read_kernel_str(e->name, sizeof(e->name), fname);
-	bpf_ringbuf_submit(e, 0);
-	return 0;
-}
-
-static __always_inline int on_signal(struct task_struct *t, bool signal)
-{
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
-	struct klpt_task *r;
-
-	if (!p)
-		return 0;
-	__sync_fetch_and_add(&p->signals, 1);
-	r = task_rec(t, p->gen);
-	if (r)
-		r->signals++;
-	e = event_new(KLPT_TASK_SIGNAL);
-	if (!e)
-		return 0;
-	event_task(e, t);
-	e->a = signal;
-	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
@@ -425,7 +235,7 @@ KLPT_PROG(klp_func_redirect, on_redirect(top, func, to_new),
 	  struct klpx_func *top, struct klpx_func *func, bool to_new)
 KLPT_PROG(klp_task_switch, on_task_switch(t, from, to, how),
 	  struct task_struct *t, int from, int to, int how)
-KLPT_PROG(klp_stack_check_fail, on_check_fail(t, reason, func),
+KLPT_PROG(klp_stack_check_fail, on_check_fail(t, reason, func ? BPF_CORE_READ(func, old_name) : NULL),
 	  struct task_struct *t, int reason, struct klpx_func *func)
 KLPT_PROG(klp_task_signal, on_signal(t, signal),
 	  struct task_struct *t, bool signal)

@@ -122,4 +122,37 @@ struct klpt_stats {
 	__u64 func_map_full;	/* a function's counts could not be stored */
 };
 
+/*
+ * The built-in livepatch (bpf/livepatch.bpf.c): one function of a patch as
+ * the walk of klp_patches found it, an entry of the array map "lp_fns";
+ * the walk's count is in the global lp_nr_fns.
+ */
+#define KLPT_LP_MAX_FUNCS	256	/* functions the walk records */
+#define KLPT_LP_MAX_PROBES	1024	/* kprobes counting calls (cookies) */
+
+struct klpt_lp_func {
+	__u64 old_func;		/* the patched function's address */
+	__u64 new_func;		/* the patch's replacement */
+	__u32 nop;		/* an atomic replace's nop: no new code */
+	__u32 patched;		/* its ftrace handler is in place */
+	char patch[KLPT_NAME_LEN];
+	char object[KLPT_NAME_LEN];
+	char name[KLPT_NAME_LEN];	/* old_name */
+};
+
+/*
+ * klp-top --preflight (bpf/preflight.bpf.c): one task's kernel stack, as
+ * its task iterator writes it, one record per task.
+ */
+#define KLPT_PF_DEPTH	64	/* frames kept per task */
+
+struct klpt_pf_task {
+	__u32 pid;
+	__u32 tgid;
+	__s32 nr;		/* frames in @ips, or a negative errno */
+	__u32 running;		/* on a CPU when read: its stack may be stale */
+	char comm[KLPT_COMM_LEN];
+	__u64 ips[KLPT_PF_DEPTH];
+};
+
 #endif /* _KLP_TOP_H */

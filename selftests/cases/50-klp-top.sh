@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 600
+# vm-timeout: 1300
 # klp-top and its BPF programs on real transitions: blockers, per-function
 # counts, --wait, seeding mid-transition, raw_tp fallback, refusals.
 . "$(dirname "$0")/../lib/functions.sh"
@@ -29,8 +29,19 @@ top_stop()
 	wait $TOP_PID
 }
 
+# last_line: klp-top's latest complete snapshot (a line still being
+# written, over 4 KiB with its events, is not one yet)
+last_line()
+{
+	if [ -z "$(tail -c 1 "$TOP_OUT")" ]; then
+		tail -n 1 "$TOP_OUT"
+	else
+		tail -n 2 "$TOP_OUT" | head -n 1
+	fi
+}
+
 # last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
-last_json() { tail -n 1 "$TOP_OUT" | jq -r "$1"; }
+last_json() { last_line | jq -r "$1"; }
 
 # Steps: klpx unloaded; klp-top -b, klp-top --wait.
 # Expect: exit 2 and one line "klpx is not loaded".
@@ -298,6 +309,89 @@ case_many()
 	disable_lp klpx_test_patch1
 }
 run_case "klp-top loses no event in a 300-task transition and its counts add up" case_many
+
+# blocked_in_file: the pids the tasks file shows with failed checks and not
+# in the target universe
+blocked_in_file()
+{
+	awk -F '\t' '/^# patch / { to = $0; sub(/.* target /, "", to) }
+		!/^#/ && $3 != to && $6 > 0 { print $1 }' $KLPX_TASKS
+}
+
+# blocker_rows TEXT: the pids of the rows under BLOCKING TASKS' column header
+blocker_rows()
+{
+	awk '/^BLOCKING TASKS/ { b = 1; next } b && /^ +PID COMM/ { r = 1; next }
+	     /^[A-Z]/ { b = r = 0 } r { print $1 }' <<<"$1"
+}
+
+# Steps: an io_uring SQPOLL ring (iou-sqp, iou-wrk threads) runs and two
+# sleepers block patch1 (no signals); klp-top -b -n 1 and --json start in
+# the middle of the transition (seeded from the tasks file), then again
+# with klp-top started before the transition (events only).
+# Expect: "BLOCKING TASKS (N)" is followed by the column header and N rows;
+# --json lists N blockers; every task the tasks file shows with a failed
+# check and not in the target universe is among them, and both sleepers.
+case_blockers_shown()
+{
+	local out n rows json want pid b1 b2 up t
+	require_cmd jq
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	mkdir -p "$KLPX_CASE_DIR/uring"
+	"$KLPX_ROOT/selftests/progs/klpx-gauntlet" uring /proc/klpx_target/answer \
+		"$KLPX_CASE_DIR/uring/log" 4 >"$KLPX_CASE_DIR/uring/out" 2>&1 &
+	up=$!
+	on_cleanup "kill -9 $up 2>/dev/null; wait $up 2>/dev/null; true"
+	loop_until "grep -q ready $KLPX_CASE_DIR/uring/out" 30 ||
+		fail "klpx-gauntlet uring did not start: $(cat "$KLPX_CASE_DIR/uring/out")"
+	grep -qx "iou-sqp-$up" /proc/$up/task/*/comm || fail "no iou-sqp-$up thread"
+	for t in seeded events; do
+		echo 1 > /proc/klpx_target/rearm
+		block_in_target; b1=$BLOCKER
+		block_in_target; b2=$BLOCKER
+		[ $t = events ] && top_start -d 0.5
+		load_lp_nowait "$M/klpx_test_patch1.ko"
+		wait_blocked $b1
+		wait_blocked $b2
+		[ $t = events ] && sleep 1
+		want=$(blocked_in_file)
+		out=$("$TOP" -b -n 1 -d 0.5) || fail "klp-top -b failed: $out"
+		echo "$out"
+		n=$(sed -n 's/^BLOCKING TASKS (\([0-9]*\))$/\1/p' <<<"$out")
+		rows=$(blocker_rows "$out")
+		[ -n "$n" ] || fail "no BLOCKING TASKS line"
+		assert_eq "$n" "$(grep -c . <<<"$rows")" "$t: rows under BLOCKING TASKS ($n)"
+		# the header's failed checks count the rows' (seeded or not)
+		[ "$(sed -n 's/.*failed checks \([0-9]*\).*/\1/p' <<<"$out")" -ge \
+		  "$(awk '/^ +PID COMM/ { r = 1; next } /^[A-Z]/ { r = 0 } r { n += $(NF - 2) } END { print n + 0 }' <<<"$out")" ] ||
+			fail "$t: failed checks in the header below the rows' sum"
+		json=$("$TOP" --json -n 1 -d 0.5) || fail "klp-top --json failed"
+		[ "$(jq '.blockers | length' <<<"$json")" -ge 2 ] ||
+			fail "$t: --json lists $(jq -c '.blockers' <<<"$json")"
+		# klp-top running since before the transition: fed by events only
+		if [ $t = events ]; then
+			for pid in $b1 $b2; do
+				last_json ".blockers[] | select(.pid == $pid) | .reason" | grep -qx function_on_stack ||
+					fail "events: $pid not a blocker in $(tail -n 1 "$TOP_OUT" | jq -c .blockers)"
+			done
+			assert_eq false "$(last_json '.transition.seeded')"
+		fi
+		# blocked before klp-top ran and after: blocked all along
+		want=$(comm -12 <(sort <<<"$want") <(blocked_in_file | sort))
+		log "$t: tasks file blockers all along: $(echo $want)"
+		for pid in $b1 $b2 $want; do
+			grep -qx "$pid" <<<"$rows" || fail "$t: blocker $pid not shown: $(grep -P "^$pid\t" $KLPX_TASKS)"
+		done
+		echo 1 > /proc/klpx_target/release
+		wait_transition klpx_test_patch1
+		disable_lp klpx_test_patch1
+		unload_mod klpx_test_patch1
+		[ $t = events ] && top_stop
+	done
+}
+run_case "klp-top shows every blocker it counts, with an io_uring SQPOLL ring running" case_blockers_shown
 
 # Steps: klp-top's screen in a pty for 3 s, then "q".
 # Expect: exit 0, "BLOCKING TASKS" drawn, the terminal restored (rmcup).

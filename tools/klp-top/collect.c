@@ -4,6 +4,8 @@
  * drains its ring buffer, reads its maps, and reads klpx's own files
  * (sysfs for which patch is in transition; the per-task state file to
  * seed the view when klp-top starts in the middle of a transition).
+ * For the built-in livepatch (--core builtin), builtin.c loads
+ * bpf/livepatch.bpf.c instead; the maps they share are read here.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -21,8 +23,15 @@ static struct klp_bpf *skel;
 static struct ring_buffer *rb;
 static int nr_cpus;
 static bool verbose;
+/* the maps of bpf/klpt.bpf.h, in whichever object the core needs */
+static int progress_fd = -1, tasks_fd = -1, stats_fd = -1;
 
-static double mono_now(void)
+const char *core_name(enum core c)
+{
+	return c == CORE_BUILTIN ? "builtin" : c == CORE_KLPX ? "klpx" : "auto";
+}
+
+double mono_now(void)
 {
 	struct timespec ts;
 
@@ -49,7 +58,7 @@ static int on_event(void *ctx, void *data, size_t size)
 }
 
 /* reads a small sysfs file; returns its first line without the newline */
-static int read_line(const char *path, char *buf, size_t len)
+int read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
 
@@ -64,22 +73,24 @@ static int read_line(const char *path, char *buf, size_t len)
 
 /*
  * Whether @patch (or, when NULL, any patch) is in transition, from
- * /sys/kernel/klpx/<patch>/transition.  @name gets the patch's name.
+ * @sysfs/<patch>/transition (@sysfs: /sys/kernel/klpx or
+ * /sys/kernel/livepatch).  @name gets the patch's name.
  */
-bool klpx_transition_running(const char *patch, char *name, size_t len)
+bool transition_running(const char *sysfs, const char *patch, char *name,
+			size_t len)
 {
 	char path[512], val[16];
 	struct dirent *d;
 	bool found = false;
 	DIR *dir;
 
-	dir = opendir(KLPX_SYSFS);
+	dir = opendir(sysfs);
 	if (!dir)
 		return false;
 	while (!found && (d = readdir(dir))) {
 		if (d->d_name[0] == '.' || (patch && strcmp(patch, d->d_name)))
 			continue;
-		snprintf(path, sizeof(path), KLPX_SYSFS "/%s/transition",
+		snprintf(path, sizeof(path), "%s/%s/transition", sysfs,
 			 d->d_name);
 		if (read_line(path, val, sizeof(val)) || strcmp(val, "1"))
 			continue;
@@ -143,11 +154,12 @@ static void seed(struct view *v)
 	struct klpt_progress p = {};
 	char line[512], patch[KLPT_NAME_LEN], target[16];
 	__u32 zero = 0, gen, nr = 0, switched = 0;
+	__u64 fails_before = 0;
 	__u64 now_ns = (__u64)(mono_now() * 1e9);
 	FILE *f;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.progress), &zero, &p) ||
-	    p.active || !klpx_transition_running(NULL, NULL, 0))
+	if (bpf_map_lookup_elem(progress_fd, &zero, &p) ||
+	    p.active || !transition_running(KLPX_SYSFS, NULL, NULL, 0))
 		return;
 	f = fopen(KLPX_TASKS, "r");
 	if (!f)
@@ -163,7 +175,7 @@ static void seed(struct view *v)
 	p.active = 1;
 	snprintf(p.patch, sizeof(p.patch), "%s", patch);
 	/* the new generation first: events from now on write into it */
-	bpf_map_update_elem(bpf_map__fd(skel->maps.progress), &zero, &p, 0);
+	bpf_map_update_elem(progress_fd, &zero, &p, 0);
 	while (fgets(line, sizeof(line), f)) {
 		struct klpt_task t = { .gen = gen, .how = -1 };
 		char uni[16], reason[32], func[KLPT_NAME_LEN];
@@ -189,25 +201,67 @@ static void seed(struct view *v)
 				if (!strcmp(reason, reason_name(t.reason)))
 					break;
 			t.fails = fails;
+			fails_before += fails;
 			t.first_fail_ns = now_ns - waiting * 1000000ULL;
 			t.last_fail_ns = now_ns;
 			if (strcmp(func, "-"))
 				snprintf(t.func, sizeof(t.func), "%s", func);
 		}
 		/* the file is newer than any record of an older generation */
-		bpf_map_update_elem(bpf_map__fd(skel->maps.tasks), &pid, &t,
+		bpf_map_update_elem(tasks_fd, &pid, &t,
 				    BPF_ANY);
 	}
 	/* counters: what the file says plus what happened meanwhile */
-	if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.progress), &zero, &p)) {
+	if (!bpf_map_lookup_elem(progress_fd, &zero, &p)) {
 		p.nr_tasks = nr;
 		p.switched += switched;
-		bpf_map_update_elem(bpf_map__fd(skel->maps.progress), &zero,
+		/* the header's failed checks include the rows' (the file
+		 * knows those of tasks still blocked, not of those gone) */
+		p.fails += fails_before;
+		bpf_map_update_elem(progress_fd, &zero,
 				    &p, 0);
 	}
 	v->seeded = true;
 out:
 	fclose(f);
+}
+
+/*
+ * --core auto: the core with a patch in transition; with none, klpx if it
+ * is loaded, else the built-in livepatch.
+ */
+static enum core pick_core(void)
+{
+	bool klpx = !access(KLPX_SYSFS, F_OK);
+
+	if (klpx && transition_running(KLPX_SYSFS, NULL, NULL, 0))
+		return CORE_KLPX;
+	if (transition_running(LIVEPATCH_SYSFS, NULL, NULL, 0))
+		return CORE_BUILTIN;
+	return klpx ? CORE_KLPX : CORE_BUILTIN;
+}
+
+static int open_builtin(struct view *v)
+{
+	int events_fd, err;
+
+	v->attach = "fentry";
+	nr_cpus = libbpf_num_possible_cpus();
+	if (nr_cpus <= 0)
+		return nr_cpus ? nr_cpus : -EINVAL;
+	err = builtin_open(v, verbose, &progress_fd, &tasks_fd, &stats_fd,
+			   &events_fd);
+	if (err)
+		return err;
+	rb = ring_buffer__new(events_fd, on_event, v, NULL);
+	if (!rb) {
+		err = -errno;
+		fprintf(stderr, "klp-top: no ring buffer: %s\n", strerror(-err));
+		collect_close(v);
+		return err;
+	}
+	v->now = mono_now();
+	return 0;
 }
 
 int collect_open(const struct options *o, struct view *v)
@@ -216,6 +270,10 @@ int collect_open(const struct options *o, struct view *v)
 
 	verbose = o->verbose;
 	libbpf_set_print(print_libbpf);
+	v->core = o->core == CORE_AUTO ? pick_core() : o->core;
+	v->sysfs = v->core == CORE_BUILTIN ? LIVEPATCH_SYSFS : KLPX_SYSFS;
+	if (v->core == CORE_BUILTIN)
+		return open_builtin(v);
 	if (access(KLPX_SYSFS, F_OK)) {
 		fprintf(stderr, "klp-top: klpx is not loaded (no %s)\n",
 			KLPX_SYSFS);
@@ -232,6 +290,9 @@ int collect_open(const struct options *o, struct view *v)
 	}
 	if (err)
 		return explain(err);
+	progress_fd = bpf_map__fd(skel->maps.progress);
+	tasks_fd = bpf_map__fd(skel->maps.tasks);
+	stats_fd = bpf_map__fd(skel->maps.stats);
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, v,
 			      NULL);
 	if (!rb) {
@@ -250,7 +311,7 @@ static void read_stats(struct view *v)
 	__u32 zero = 0;
 
 	v->events = v->dropped = v->task_map_full = v->func_map_full = 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &zero, s))
+	if (bpf_map_lookup_elem(stats_fd, &zero, s))
 		return;
 	for (int i = 0; i < nr_cpus; i++) {
 		v->events += s[i].events;
@@ -313,10 +374,16 @@ static void read_funcs(struct view *v)
 			r->to_old += vals[i].to_old;
 		}
 	}
+	set_rates(v, rows, n);
+}
+
+/* @rows (malloc'ed) replace the view's functions, with rates against them */
+void set_rates(struct view *v, struct func_row *rows, int n)
+{
 	for (int i = 0; i < n; i++) {
 		const struct func_row *old;
+		struct func_row *r = &rows[i];
 
-		r = &rows[i];
 		old = find_func(v->funcs, v->nr_funcs, r->addr);
 		if (old && v->elapsed > 0) {
 			r->new_rate = (r->to_new - old->to_new) / v->elapsed;
@@ -328,10 +395,19 @@ static void read_funcs(struct view *v)
 	v->nr_funcs = n;
 }
 
-static bool is_blocker(const struct view *v, const struct klpt_task *t)
+/*
+ * A blocker: a task of this transition not in the target universe that
+ * failed a check.  For the built-in core, its /proc/PID/patch_state has
+ * the last word (a switch at the exit to user space may not have been
+ * seen when its probe point is missing).
+ */
+static bool is_blocker(const struct view *v, __u32 pid,
+		       const struct klpt_task *t)
 {
-	return v->prog.active && t->universe != v->prog.target &&
-	       (t->fails || t->reason);
+	if (!v->prog.active || t->universe == v->prog.target ||
+	    !(t->fails || t->reason))
+		return false;
+	return v->core != CORE_BUILTIN || builtin_task_blocks(v, pid);
 }
 
 static const struct options *sort_opts;
@@ -368,11 +444,13 @@ static int cmp_tasks(const void *a, const void *b)
 /* the records of the current transition, blockers first */
 static void read_tasks(struct view *v, const struct options *o)
 {
-	int fd = bpf_map__fd(skel->maps.tasks), n = 0, cap = 1024;
+	int fd = tasks_fd, n = 0, cap = 1024;
 	struct task_row *rows = malloc(cap * sizeof(*rows));
 	__u32 key, *prev = NULL, prev_key;
 
-	v->universes[0] = v->universes[1] = 0;
+	/* the built-in core's universes are counted in /proc */
+	if (v->core != CORE_BUILTIN)
+		v->universes[0] = v->universes[1] = 0;
 	v->nr_blockers = 0;
 	while (rows && !bpf_map_get_next_key(fd, prev, &key)) {
 		prev_key = key;
@@ -391,9 +469,10 @@ static void read_tasks(struct view *v, const struct options *o)
 			continue;
 		rows[n].pid = key;
 		rows[n].seeded = rows[n].t.how == -2;
-		if (rows[n].t.universe == 0 || rows[n].t.universe == 1)
+		if (v->core != CORE_BUILTIN &&
+		    (rows[n].t.universe == 0 || rows[n].t.universe == 1))
 			v->universes[rows[n].t.universe]++;
-		if (!is_blocker(v, &rows[n].t))
+		if (!is_blocker(v, key, &rows[n].t))
 			rows[n].t.fails = rows[n].t.reason = 0;
 		else
 			v->nr_blockers++;
@@ -462,11 +541,14 @@ void collect_snapshot(struct view *v, const struct options *o)
 	t = mono_now();
 	v->elapsed = t - v->now;
 	v->now = t;
-	bpf_map_lookup_elem(bpf_map__fd(skel->maps.progress), &zero, &v->prog);
-	v->in_transition = klpx_transition_running(NULL, v->sysfs_patch,
-						   sizeof(v->sysfs_patch));
+	bpf_map_lookup_elem(progress_fd, &zero, &v->prog);
+	v->in_transition = transition_running(v->sysfs, NULL, v->sysfs_patch,
+					      sizeof(v->sysfs_patch));
 	read_stats(v);
-	read_funcs(v);
+	if (v->core == CORE_BUILTIN)
+		builtin_snapshot(v);	/* progress from /proc, funcs */
+	else
+		read_funcs(v);
 	fsort = o->fsort;
 	qsort(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs);
 	read_tasks(v, o);
@@ -478,6 +560,7 @@ void collect_close(struct view *v)
 	rb = NULL;
 	klp_bpf__destroy(skel);
 	skel = NULL;
+	builtin_close();
 	free(v->funcs);
 	free(v->tasks);
 	v->funcs = NULL;

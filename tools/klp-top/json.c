@@ -143,8 +143,10 @@ static void json_events(FILE *f, const struct view *v)
 
 void print_json(FILE *f, const struct view *v, const struct options *o)
 {
-	fprintf(f, "{\"time\":%.3f,\"interval_s\":%.3f,\"attach\":\"%s\",",
-		v->now, v->elapsed, v->attach);
+	fprintf(f, "{\"time\":%.3f,\"interval_s\":%.3f,\"core\":\"%s\",\"attach\":\"%s\",\"missing_probes\":",
+		v->now, v->elapsed, core_name(v->core), v->attach);
+	jstr(f, v->missing);
+	fputc(',', f);
 	fprintf(f, "\"events_total\":%llu,\"dropped\":%llu,\"task_map_full\":%llu,\"func_map_full\":%llu,",
 		(unsigned long long)v->events, (unsigned long long)v->dropped,
 		(unsigned long long)v->task_map_full,

@@ -13,13 +13,20 @@
 #include "klp_top.h"
 
 #define KLPX_SYSFS	"/sys/kernel/klpx"
+#define LIVEPATCH_SYSFS	"/sys/kernel/livepatch"	/* the built-in core */
 #define KLPX_TASKS	"/sys/kernel/debug/klpx/tasks"
 #define RECENT_MAX	1024	/* recent events kept for display */
 
+enum core { CORE_KLPX, CORE_BUILTIN, CORE_AUTO };
 enum sort_key { SORT_WAIT, SORT_FAILS, SORT_PID, SORT_COMM };
 enum fsort_key { FSORT_RATE, FSORT_TOTAL, FSORT_NAME };
 
 struct options {
+	enum core core;		/* --core; klpx by default */
+	bool core_set;		/* --core was given */
+	const char *prometheus;	/* --prometheus FILE */
+	const char *preflight;	/* --preflight PATCH.ko */
+	const char *preflight_funcs;	/* --preflight-funcs f1,f2 */
 	double interval;	/* -d, seconds */
 	long count;		/* -n, 0 = forever */
 	bool batch;		/* -b */
@@ -50,11 +57,14 @@ struct task_row {
 struct view {
 	double now;			/* CLOCK_MONOTONIC, seconds */
 	double elapsed;			/* of the interval just ended */
-	const char *attach;		/* "tp_btf" or "raw_tp" */
+	enum core core;			/* the core watched (never auto) */
+	const char *sysfs;		/* its sysfs directory */
+	const char *attach;		/* "tp_btf", "raw_tp" or "fentry" */
 	struct klpt_progress prog;
 	bool in_transition;		/* sysfs: some patch's transition is 1 */
 	char sysfs_patch[KLPT_NAME_LEN];	/* ... that patch */
 	bool seeded;			/* started mid-transition */
+	char missing[512];		/* probe points the kernel lacks */
 	struct func_row *funcs;
 	int nr_funcs;
 	struct task_row *tasks;		/* every record of this transition */
@@ -73,7 +83,20 @@ int collect_open(const struct options *o, struct view *v);
 int collect_poll(struct view *v, int ms);
 void collect_snapshot(struct view *v, const struct options *o);
 void collect_close(struct view *v);
-bool klpx_transition_running(const char *patch, char *name, size_t len);
+bool transition_running(const char *dir, const char *patch, char *name,
+			size_t len);
+const char *core_name(enum core c);
+int read_line(const char *path, char *buf, size_t len);
+double mono_now(void);
+void set_rates(struct view *v, struct func_row *rows, int n);
+
+/* builtin.c: the kernel's built-in livepatch */
+int builtin_open(struct view *v, bool verbose, int *progress_fd,
+		 int *tasks_fd, int *stats_fd, int *events_fd);
+void builtin_seed(struct view *v);
+void builtin_snapshot(struct view *v);
+bool builtin_task_blocks(const struct view *v, __u32 pid);
+void builtin_close(void);
 
 /* names.c */
 const char *universe_name(int u);
@@ -88,5 +111,12 @@ void print_text(FILE *f, const struct view *v, const struct options *o);
 void print_json(FILE *f, const struct view *v, const struct options *o);
 void print_blockers(FILE *f, const struct view *v);
 int tui_run(struct view *v, struct options *o);
+
+/* preflight.c */
+int run_preflight(const struct options *o);
+
+/* prom.c */
+#include <signal.h>
+int run_prometheus(struct options *o, volatile sig_atomic_t *stop);
 
 #endif

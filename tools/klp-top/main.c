@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * klp-top - watch klpx live patch transitions.
+ * klp-top - watch live patch transitions: klpx's, or the kernel's built-in
+ * livepatch's (--core builtin, builtin.c).
  *
- * Options and the three ways to run: the interactive screen (default on a
- * terminal), batch output (-b, text or --json) and --wait.  Exit status:
- * 0 done, 1 --wait timed out (the blockers are printed), 2 klp-top could
- * not run (usage, klpx not loaded, no privileges, BPF failed).
+ * Options and the ways to run: the interactive screen (default on a
+ * terminal), batch output (-b, text or --json), --wait, one Prometheus
+ * sample (--prometheus, prom.c) and --preflight (preflight.c).  Exit
+ * status: 0 done, 1 --wait timed out (the blockers are printed) or
+ * --preflight found blockers, 2 klp-top could not run (usage, core not
+ * there, no privileges, BPF failed, file not written).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -18,14 +21,21 @@
 static volatile sig_atomic_t stop;
 
 static const char usage[] =
-"Usage: klp-top [-b] [--json] [-d SECONDS] [-n COUNT] [--tasks] [--raw-tp] [-v]\n"
-"       klp-top --wait [PATCH] [--timeout SECONDS]\n"
+"Usage: klp-top [--core klpx|builtin|auto] [-b] [--json] [-d SECONDS] [-n COUNT]\n"
+"               [--tasks] [--raw-tp] [-v]\n"
+"       klp-top [--core klpx|builtin|auto] --wait [PATCH] [--timeout SECONDS]\n"
+"       klp-top [--core klpx|builtin|auto] --prometheus FILE [-d SECONDS]\n"
+"       klp-top --preflight PATCH.ko | --preflight-funcs F1,F2[,...]\n"
 "\n"
-"Watch klpx live patch transitions: which patch is in transition and how far\n"
+"Watch live patch transitions: which patch is in transition and how far\n"
 "it got, which tasks block it (why, and the function on their stack), how\n"
 "many calls each patched function sent to new and to old code, and every\n"
-"klp event as it happens.  Needs root and klpx.ko loaded (with its BTF).\n"
+"klp event as it happens.  Needs root and klpx.ko loaded (with its BTF), or\n"
+"--core builtin for the kernel's built-in livepatch (/sys/kernel/livepatch).\n"
 "\n"
+"      --core CORE     klpx (default), builtin (the kernel's own livepatch,\n"
+"                      through its BTF), auto (the one with a patch in\n"
+"                      transition; with none, klpx if loaded, else builtin)\n"
 "  -b, --batch         print a text snapshot every interval (no screen control)\n"
 "      --json          print one JSON object per interval, one per line\n"
 "  -d, --delay SECONDS interval between snapshots (default 1, fractions allowed)\n"
@@ -35,6 +45,12 @@ static const char usage[] =
 "      --wait [PATCH]  wait for PATCH's transition (or any) to end: exit 0 when\n"
 "                      it has, 1 with the blocking tasks printed on timeout\n"
 "      --timeout SECONDS  give up --wait after SECONDS (default: never)\n"
+"      --prometheus FILE  watch every core (or --core's) for one interval and\n"
+"                      write the sample to FILE in Prometheus text format\n"
+"                      (written aside and renamed over FILE)\n"
+"      --preflight PATCH.ko  before enabling it: the tasks whose stacks hold a\n"
+"                      function PATCH.ko replaces (exit 1), or none (exit 0)\n"
+"      --preflight-funcs F1,F2  the same for these functions\n"
 "  -v, --verbose       show libbpf's messages\n"
 "  -h, --help          this text\n"
 "\n"
@@ -56,6 +72,10 @@ static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longs[] = {
 		{ "batch", no_argument, NULL, 'b' },
+		{ "core", required_argument, NULL, 'C' },
+		{ "prometheus", required_argument, NULL, 'P' },
+		{ "preflight", required_argument, NULL, 'F' },
+		{ "preflight-funcs", required_argument, NULL, 'G' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
@@ -73,6 +93,23 @@ static int parse(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "+bd:n:vh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
+		case 'P': o->prometheus = optarg; break;
+		case 'F': o->preflight = optarg; break;
+		case 'G': o->preflight_funcs = optarg; break;
+		case 'C':
+			o->core_set = true;
+			if (!strcmp(optarg, "klpx"))
+				o->core = CORE_KLPX;
+			else if (!strcmp(optarg, "builtin"))
+				o->core = CORE_BUILTIN;
+			else if (!strcmp(optarg, "auto"))
+				o->core = CORE_AUTO;
+			else {
+				fprintf(stderr, "klp-top: --core is klpx, builtin or auto, not '%s'\n",
+					optarg);
+				goto usage;
+			}
+			break;
 		case 'j': o->json = true; break;
 		case 'T': o->all_tasks = true; break;
 		case 'R': o->raw_tp = true; break;
@@ -108,6 +145,20 @@ static int parse(int argc, char **argv, struct options *o)
 		fprintf(stderr, "klp-top: unexpected argument '%s'\n", argv[optind]);
 		goto usage;
 	}
+	if (o->raw_tp && o->core == CORE_BUILTIN) {
+		fprintf(stderr, "klp-top: --raw-tp is for klpx's tracepoints, not --core builtin\n");
+		goto usage;
+	}
+	if ((o->preflight || o->preflight_funcs) &&
+	    (o->prometheus || o->wait || o->json || o->batch || o->count ||
+	     o->core_set)) {
+		fprintf(stderr, "klp-top: --preflight goes alone (it needs no core)\n");
+		goto usage;
+	}
+	if (o->prometheus && (o->wait || o->json || o->batch || o->count)) {
+		fprintf(stderr, "klp-top: --prometheus writes one sample: no --wait, --json, -b or -n\n");
+		goto usage;
+	}
 	if (o->timeout && !o->wait) {
 		fprintf(stderr, "klp-top: --timeout goes with --wait\n");
 		goto usage;
@@ -140,7 +191,7 @@ static int run_wait(struct view *v, const struct options *o)
 	const char *what = o->wait_patch ? o->wait_patch : "any patch";
 	double waited = 0;
 
-	while (!stop && klpx_transition_running(o->wait_patch, NULL, 0)) {
+	while (!stop && transition_running(v->sysfs, o->wait_patch, NULL, 0)) {
 		if (o->timeout && waited >= o->timeout) {
 			collect_snapshot(v, o);
 			printf("klp-top: timeout after %.1fs: %s still in transition to %s\n",
@@ -175,12 +226,16 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o))
 		return 2;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (o.preflight || o.preflight_funcs)
+		return run_preflight(&o);
+	if (o.prometheus)
+		return run_prometheus(&o, &stop);
 	if (!o.batch && !o.json && !o.wait && !isatty(STDOUT_FILENO))
 		o.batch = true;
 	if (collect_open(&o, &v))
 		return 2;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	if (o.wait)
 		ret = run_wait(&v, &o);
 	else if (o.batch || o.json)

@@ -16,9 +16,11 @@ static void print_header(FILE *f, const struct view *v)
 	time_t now = time(NULL);
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-	fprintf(f, "klp-top %s  attach=%s  events=%llu dropped=%llu\n", when,
-		v->attach, (unsigned long long)v->events,
-		(unsigned long long)v->dropped);
+	fprintf(f, "klp-top %s  core=%s  attach=%s  events=%llu dropped=%llu\n",
+		when, core_name(v->core), v->attach,
+		(unsigned long long)v->events, (unsigned long long)v->dropped);
+	if (v->missing[0])
+		fprintf(f, "  missing probe points: %s\n", v->missing);
 	if (p->active) {
 		fprintf(f, "TRANSITION %s -> %s  elapsed %s%.1fs  switched %llu/%llu  signals %llu  failed checks %llu%s\n",
 			p->patch, universe_name(p->target),

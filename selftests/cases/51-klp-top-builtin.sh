@@ -1,0 +1,273 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-timeout: 900
+# klp-top --core builtin: the kernel's own livepatch (CONFIG_LIVEPATCH)
+# watched through its BTF, klpx not loaded: blockers with reason and
+# function, --wait, exact per-function counts, --core auto.
+. "$(dirname "$0")/../lib/functions.sh"
+
+M=$KLPX_TEST_MODS
+TOP=$KLPX_ROOT/tools/klp-top/klp-top
+LP=/sys/kernel/livepatch
+P=klpx_test_lpb1	# klpx_target_answer and klpx_target_wait, built-in
+
+# top_start ARGS...: klp-top --core builtin --json in the background until
+# top_stop; returns once its first snapshot is out (it is attached then)
+top_start()
+{
+	[ -x "$TOP" ] || fail "no $TOP: build it with make"
+	TOP_OUT=$KLPX_CASE_DIR/klp-top.json
+	"$TOP" --core builtin --json "$@" >"$TOP_OUT" 2>"$TOP_OUT.err" &
+	TOP_PID=$!
+	on_cleanup "kill $TOP_PID 2>/dev/null; wait $TOP_PID 2>/dev/null"
+	loop_until "[ -s $TOP_OUT ] || ! kill -0 $TOP_PID 2>/dev/null" 60 ||
+		fail "klp-top printed nothing: $(cat "$TOP_OUT.err")"
+	kill -0 $TOP_PID 2>/dev/null || fail "klp-top exited: $(cat "$TOP_OUT" "$TOP_OUT.err")"
+}
+
+top_stop()
+{
+	kill -INT $TOP_PID
+	loop_until "! kill -0 $TOP_PID 2>/dev/null" 30 || fail "klp-top did not exit on SIGINT"
+	wait $TOP_PID
+}
+
+# last_line: klp-top's latest complete snapshot (a line still being
+# written, over 4 KiB with its events, is not one yet)
+last_line()
+{
+	if [ -z "$(tail -c 1 "$TOP_OUT")" ]; then
+		tail -n 1 "$TOP_OUT"
+	else
+		tail -n 2 "$TOP_OUT" | head -n 1
+	fi
+}
+
+# last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
+last_json() { last_line | jq -r "$1"; }
+
+# no klpx: the built-in core needs none
+no_klpx() { ! mod_loaded klpx || unload_mod klpx; }
+
+# the target whose klpx_target_wait() sleeps uninterruptibly: the built-in
+# core's fake signals (after 15 s) must not end the sleep a case holds
+target_up() { load_mod "$M/klpx_test_target.ko" uninterruptible=1; }
+
+# lpb_nowait: load the built-in patch, do not wait for its transition; the
+# cleanup releases the sleepers, disables it and waits for it to go
+lpb_nowait()
+{
+	load_mod "$M/$P.ko"
+	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; echo 0 > $LP/$P/enabled 2>/dev/null; loop_until '[ ! -e $LP/$P ]' 60"
+	loop_until "[ -d $LP/$P ]" || fail "$LP/$P did not appear"
+}
+
+lpb_wait() { loop_until "_reads $LP/$P/transition 0" 60 || fail "the transition of $P did not end"; }
+
+lpb_disable()
+{
+	log "% echo 0 > $LP/$P/enabled"
+	echo 0 >"$LP/$P/enabled" || fail "cannot disable $P"
+	loop_until "[ ! -e $LP/$P ]" 60 || fail "$LP/$P still there after disabling"
+}
+
+# Steps: klp-top --core builtin -b and --json, no patch, klpx not loaded.
+# Expect: exit 0, core builtin, attach fentry, no missing probe point on 6.1.
+case_idle()
+{
+	local out
+	require_cmd jq
+	no_klpx
+	out=$("$TOP" --core builtin -b -n 1 -d 0.2 2>&1) || fail "klp-top -b failed: $out"
+	echo "$out"
+	assert_contains "$out" "core=builtin  attach=fentry"
+	assert_contains "$out" "no transition"
+	assert_contains "$out" "BLOCKING TASKS (0)"
+	out=$("$TOP" --core builtin --json -n 1 -d 0.2 2>&1) || fail "klp-top --json failed: $out"
+	assert_eq builtin "$(jq -r .core <<<"$out")"
+	assert_eq "" "$(jq -r .missing_probes <<<"$out")"
+	out=$("$TOP" --core builtin --wait 2>&1) || fail "--wait failed: $out"
+	assert_contains "$out" "not in transition"
+}
+run_case "klp-top --core builtin runs without klpx and without a patch" case_idle
+
+# Steps: a sleeper in klpx_target_wait; klp-top --core builtin --json -d 1;
+# the built-in patch klpx_test_lpb1 loads; then the sleeper is released.
+# Expect: within one interval the sleeper is a blocker, function_on_stack
+# klpx_target_wait; --core auto picks builtin; then completion, 0 blockers.
+case_blocked_json()
+{
+	local out
+	require_cmd jq
+	no_klpx
+	target_up
+	block_in_target
+	top_start -d 1
+	lpb_nowait
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.blockers[] | select(.pid == $BLOCKER)' >/dev/null" 5 ||
+		fail "no blocker $BLOCKER within an interval: $(tail -n 2 "$TOP_OUT")"
+	tail -n 1 "$TOP_OUT" | jq -c '.transition, .blockers'
+	assert_eq function_on_stack "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .reason")"
+	assert_eq klpx_target_wait "$(last_json ".blockers[] | select(.pid == $BLOCKER) | .function")"
+	assert_eq true "$(last_json '.transition.active')"
+	assert_eq $P "$(last_json '.transition.patch')"
+	assert_eq patched "$(last_json '.transition.target')"
+	out=$(last_line)
+	[ "$(jq -r .transition.switched <<<"$out")" -lt "$(jq -r .transition.tasks <<<"$out")" ] ||
+		fail "all tasks switched with a blocker: $(jq -c .transition <<<"$out")"
+	out=$("$TOP" --core auto -b -n 1 -d 0.5 2>&1) || fail "--core auto failed: $out"
+	echo "$out"
+	assert_contains "$out" "core=builtin"
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
+		fail "blocker $BLOCKER not in klp-top -b"
+	echo 1 > /proc/klpx_target/release
+	lpb_wait
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.transition.completed' >/dev/null" 5 ||
+		fail "no completion reported: $(tail -n 1 "$TOP_OUT")"
+	assert_eq 0 "$(last_json '.blockers | length')"
+	grep -q '"type":"transition_complete","patch":"'$P'"' "$TOP_OUT" ||
+		fail "no transition_complete event"
+	grep -q '"type":"transition_start","patch":"'$P'"' "$TOP_OUT" ||
+		fail "no transition_start event"
+	top_stop
+	assert_eq 0 "$(jq -s 'map(.dropped) | max' "$TOP_OUT")"
+	lpb_disable
+}
+run_case "klp-top --core builtin --json names a blocking task, its reason and function, then completion" case_blocked_json
+
+# Steps: a sleeper blocks klpx_test_lpb1; klp-top --core builtin --wait
+# --timeout 3; then --wait again and, once it waits, the sleeper is released.
+# Expect: exit 1 naming the blocker, then exit 0 "transition to patched completed".
+case_wait()
+{
+	local out rc pid
+	no_klpx
+	target_up
+	block_in_target
+	lpb_nowait
+	out=$("$TOP" --core builtin --wait $P --timeout 3 2>&1); rc=$?
+	echo "$out"
+	assert_eq 1 "$rc"
+	assert_contains "$out" "klp-top: timeout after 3.0s: $P still in transition to patched"
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
+		fail "blocker $BLOCKER not printed"
+	"$TOP" --core builtin --wait $P --timeout 120 >"$KLPX_CASE_DIR/wait.out" 2>&1 &
+	pid=$!
+	on_cleanup "kill $pid 2>/dev/null"
+	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
+		fail "klp-top --wait is not waiting after 60 s"
+	echo 1 > /proc/klpx_target/release
+	wait $pid; rc=$?
+	out=$(cat "$KLPX_CASE_DIR/wait.out")
+	echo "$out"
+	assert_eq 0 "$rc"
+	assert_contains "$out" "klp-top: $P: transition to patched completed in"
+	lpb_disable
+}
+run_case "klp-top --core builtin --wait: exit 1 with the blockers on timeout, 0 on completion" case_wait
+
+# Steps: 3 sleepers in klpx_target_wait; klp-top --core builtin; lpb1 loads;
+# once klp-top counts its functions the sleepers are released (each calls
+# klpx_target_answer in the old universe); after completion 51 calls.
+# Expect: klpx_target_answer new 51, old 3, exactly.
+case_counts()
+{
+	local k=3 n=50 i pids=()
+	require_cmd jq
+	no_klpx
+	target_up
+	for i in $(seq $k); do
+		block_in_target
+		pids+=("$BLOCKER")
+	done
+	top_start -d 0.5
+	lpb_nowait
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\")' >/dev/null" 10 ||
+		fail "klp-top does not count klpx_target_answer: $(tail -n 1 "$TOP_OUT" | jq -c .funcs) $(cat "$TOP_OUT.err")"
+	echo 1 > /proc/klpx_target/release
+	wait "${pids[@]}"
+	assert_eq original "$(cat /proc/klpx_target/last)"
+	lpb_wait
+	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done
+	assert_eq builtin1 "$(cat /proc/klpx_target/answer)"
+	n=$((n + 1))
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\" and .new == $n)' >/dev/null" 10 ||
+		fail "counts: $(tail -n 1 "$TOP_OUT" | jq -c .funcs)"
+	tail -n 1 "$TOP_OUT" | jq -c .funcs
+	assert_eq $k "$(last_json '.funcs[] | select(.function == "klpx_target_answer") | .old')"
+	assert_eq 0 "$(last_json '.funcs[] | select(.function == "klpx_target_wait") | .new')"
+	top_stop
+	lpb_disable
+}
+run_case "klp-top --core builtin counts a patched function's calls exactly, split new/old" case_counts
+
+# Steps: KLP_TOP_SKIP_PROBES=klp_init_transition,klp_complete_transition (as
+# on a kernel without them); a sleeper blocks lpb1; --wait --timeout 3,
+# then --wait while the sleeper is released.
+# Expect: one stderr line naming each missing probe point; exit 1 naming
+# the blocker; exit 0 with the completion seen in sysfs.
+case_degraded()
+{
+	local out rc pid skip=klp_init_transition,klp_complete_transition
+	no_klpx
+	target_up
+	block_in_target
+	lpb_nowait
+	out=$(KLP_TOP_SKIP_PROBES=$skip "$TOP" --core builtin --wait $P --timeout 3 2>"$KLPX_CASE_DIR/err"); rc=$?
+	echo "$out"; cat "$KLPX_CASE_DIR/err"
+	assert_eq 1 "$rc"
+	assert_eq 2 "$(grep -c '^klp-top: no probe point klp_\(init\|complete\)_transition in this kernel (skipped by KLP_TOP_SKIP_PROBES): no ' "$KLPX_CASE_DIR/err")"
+	assert_eq 2 "$(wc -l <"$KLPX_CASE_DIR/err")"
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
+		fail "blocker $BLOCKER not printed"
+	KLP_TOP_SKIP_PROBES=$skip "$TOP" --core builtin --wait $P --timeout 120 >"$KLPX_CASE_DIR/wait.out" 2>&1 &
+	pid=$!
+	on_cleanup "kill $pid 2>/dev/null"
+	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
+		fail "klp-top --wait is not waiting after 60 s"
+	echo 1 > /proc/klpx_target/release
+	wait $pid; rc=$?
+	out=$(cat "$KLPX_CASE_DIR/wait.out")
+	echo "$out"
+	assert_eq 0 "$rc"
+	assert_contains "$out" "klp-top: $P: transition to patched completed in"
+	lpb_disable
+}
+run_case "klp-top --core builtin without some probe points names each once and still waits" case_degraded
+
+# Steps: no core loaded and no patch enabled; a sleeper in klpx_target_wait;
+# klp-top --preflight on the built-in patch module (upstream API), on a klpx
+# patch module, and --preflight-funcs; then the sleeper is released.
+# Expect: exit 1 naming the sleeper, klpx_target_wait and its stack (the
+# functions read from each module file); after the release exit 0.
+case_preflight()
+{
+	local out rc m
+	no_klpx
+	target_up
+	block_in_target
+	for m in klpx_test_lpb1 klpx_test_patch1; do
+		out=$("$TOP" --preflight "$M/$m.ko" 2>&1); rc=$?
+		echo "$out"
+		assert_eq 1 "$rc" "--preflight $m.ko"
+		assert_contains "$out" " functions: klpx_target_answer klpx_target_wait"
+		grep -Eq "^ +$BLOCKER +sh +klpx_target_wait$" <<<"$out" ||
+			fail "$m: sleeper $BLOCKER not named"
+		assert_contains "$out" "klpx_target_wait+0x"
+		assert_contains "$out" "would block $M/$m.ko now"
+	done
+	out=$("$TOP" --preflight-funcs klpx_target_answer,klpx_target_wait 2>&1); rc=$?
+	assert_eq 1 "$rc" "--preflight-funcs"
+	grep -Eq "^ +$BLOCKER +sh +klpx_target_wait$" <<<"$out" || fail "sleeper not named: $out"
+	assert_missing $LP/$P
+	echo 1 > /proc/klpx_target/release
+	wait $BLOCKER
+	out=$("$TOP" --preflight "$M/klpx_test_lpb1.ko" 2>&1); rc=$?
+	echo "$out"
+	assert_eq 0 "$rc" "--preflight after the release"
+	assert_contains "$out" "verdict: no task of"
+	out=$("$TOP" --preflight "$M/klpx_test_target.ko" 2>&1); rc=$?
+	assert_eq 2 "$rc" "--preflight on a module that is no patch"
+	assert_contains "$out" "no patched function found (not a live patch module?)"
+}
+run_case "klp-top --preflight names the tasks a patch would wait for, before any core loads it" case_preflight
