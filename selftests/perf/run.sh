@@ -16,7 +16,8 @@ t0=$SECONDS
 # the guest does not inherit our environment: pass the settings on
 envs=(BENCH_ROUNDS="${BENCH_ROUNDS:-5}" BENCH_CALLS="${BENCH_CALLS:-200000}"
       BENCH_SIZES="${BENCH_SIZES:-100 1000 10000}")
-for v in BENCH_OBSERVER BENCH_OBSERVER_NAME; do
+for v in BENCH_OBSERVER BENCH_OBSERVER_NAME BENCH_SAT_SIZES BENCH_SAT_ROUNDS \
+	 BENCH_SAT_PRIO BENCH_SECTIONS; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
 KLPX_RUN_DIR=$run KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-3600} \
