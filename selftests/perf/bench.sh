@@ -5,7 +5,8 @@
 # in this one boot, the same patch source built for each
 # (selftests/modules/klpx_bench_patch.h), variants interleaved round by
 # round.  Prints a table (report.sh) and writes $KLPX_RESULTS/bench.json
-# and the raw samples, one per round, to $KLPX_RESULTS/bench.raw.
+# and the raw samples, one per round, to $KLPX_RESULTS/bench.raw (as they
+# are taken).
 #
 # Sections, one file each: percall.sh (per call, and during a transition),
 # observe.sh (cost of observation), transition.sh (enable/disable under
@@ -33,7 +34,8 @@ SAT_SIZES=${BENCH_SAT_SIZES:-1000 10000}
 SAT_ROUNDS=${BENCH_SAT_ROUNDS:-3}
 SECTIONS=" ${BENCH_SECTIONS:-percall during observe transition saturated} "
 OUT=${KLPX_RESULTS:-/tmp}
-RAW=/tmp/bench.raw
+# the raw samples go straight to the results: a run cut short keeps its own
+RAW=$OUT/bench.raw
 HOLDER=
 
 . "$here/lib.sh"
@@ -103,5 +105,4 @@ if wanted saturated; then
 fi
 
 rmmod klpx_bench_target && rmmod klpx || fail "unload"
-cp "$RAW" "$OUT/bench.raw"
 bash "$here/report.sh" "$RAW" "$OUT/bench.json" "$CALLS" "$ROUNDS" "$OBSERVER_NAME"

@@ -25,6 +25,8 @@ KLPX_RUN_DIR=$run KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-3600} \
 	bash "$here/bench.sh" | tee "$root/build/bench.txt"
 rc=${PIPESTATUS[0]}
 echo "bench: $((SECONDS - t0)) s with the boot; exit status $rc" | tee -a "$root/build/bench.txt"
+[ -f "$run/bench.json" ] || [ ! -s "$run/bench.raw" ] ||
+	echo "bench: cut short; the samples taken are in $run/bench.raw (selftests/perf/report.sh makes a table of them)"
 if [ -f "$run/bench.json" ]; then
 	cp "$run/bench.json" "$run/bench.raw" "$root/build/"
 	echo "bench: build/bench.txt, build/bench.json, build/bench.raw (run dir $run)"
