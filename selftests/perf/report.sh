@@ -132,7 +132,13 @@ END {
 		stats(keys[k])
 	sizes()
 	printf "\nklpx vs the built-in livepatch, one boot, single-threaded TCG (not hardware time: compare ratios)\n"
-	printf "median [min-max] of %d rounds; per call: ns, loops of %d calls\n\n", rounds, calls
+	printf "median [min-max] of %d rounds; per call: ns, loops of %d calls\n", rounds, calls
+	for (i = 1; i <= nsz; i++)
+		if (sz[i] ~ /^sat_/) {
+			printf "sat_N: N tasks, saturated, %d rounds, enabling shell at SCHED_FIFO\n", cnt["enable_" sz[i] " builtin"]
+			break
+		}
+	printf "\n"
 	percall_table()
 	transition_table()
 	if (have("mem_during klpx"))
