@@ -25,8 +25,8 @@
  * the last of each: picoseconds per call, the calls answered by the
  * original (1), by a patch (2) and by neither, and the whole loop's mean
  * in picoseconds per call; then "kt CALLS OLD NEW OTHER": the calling
- * kthreads' calls since the last "kthreads_calling", by who answered. PS is the median over chunks of
- * KLPX_BENCH_CHUNK calls: under TCG the VM loses its host CPU to other
+ * kthreads' calls since the last "kthreads_calling", by who answered.
+ * PS is the median over chunks of KLPX_BENCH_CHUNK calls: under TCG the VM loses its host CPU to other
  * processes now and then, which inflates a long loop's mean (a slower
  * variant's more) but only a few chunks.
  */
