@@ -26,9 +26,9 @@
  * original (1), by a patch (2) and by neither, and the whole loop's mean
  * in picoseconds per call; then "kt CALLS OLD NEW OTHER": the calling
  * kthreads' calls since the last "kthreads_calling", by who answered.
- * PS is the median over chunks of KLPX_BENCH_CHUNK calls: under TCG the VM loses its host CPU to other
- * processes now and then, which inflates a long loop's mean (a slower
- * variant's more) but only a few chunks.
+ * PS is the median over chunks of KLPX_BENCH_CHUNK calls: under TCG the
+ * VM loses its host CPU to other processes now and then, which inflates a
+ * long loop's mean (a slower variant's more) but only a few chunks.
  */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
