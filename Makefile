@@ -139,7 +139,9 @@ check-bench: deps
 bench: deps
 	$(Q)$(MAKE) all
 	$(Q)BENCH_ROUNDS=$(or $(BENCH_ROUNDS),5) $(if $(BENCH_CALLS),BENCH_CALLS=$(BENCH_CALLS)) \
-		$(if $(BENCH_SIZES),BENCH_SIZES="$(BENCH_SIZES)") selftests/perf/run.sh
+		$(if $(BENCH_SIZES),BENCH_SIZES="$(BENCH_SIZES)") \
+		$(foreach v,BENCH_SAT_SIZES BENCH_SAT_ROUNDS BENCH_SAT_PRIO BENCH_SECTIONS,$(if $($(v)),$(v)="$($(v))")) \
+		selftests/perf/run.sh
 
 demo: deps
 	$(Q)$(MAKE) all

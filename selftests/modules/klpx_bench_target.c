@@ -18,13 +18,17 @@
  *   floor 1|0    register/unregister an ftrace_ops with an empty handler
  *                on klpx_bench_fn() (the cost floor of any ftrace hook)
  *   kthreads N   keep N kthreads asleep (0 stops them)
+ *   kthreads_calling N
+ *                keep N kthreads that call klpx_bench_fn() every 100 ms
+ *                (0 stops them); their answers are counted
  * /proc/klpx_bench/result: "run PS OLD NEW OTHER MEAN" and "hold ..." for
  * the last of each: picoseconds per call, the calls answered by the
  * original (1), by a patch (2) and by neither, and the whole loop's mean
- * in picoseconds per call. PS is the median over chunks of
- * KLPX_BENCH_CHUNK calls: under TCG the VM loses its host CPU to other
- * processes now and then, which inflates a long loop's mean (a slower
- * variant's more) but only a few chunks.
+ * in picoseconds per call; then "kt CALLS OLD NEW OTHER": the calling
+ * kthreads' calls since the last "kthreads_calling", by who answered.
+ * PS is the median over chunks of KLPX_BENCH_CHUNK calls: under TCG the
+ * VM loses its host CPU to other processes now and then, which inflates a
+ * long loop's mean (a slower variant's more) but only a few chunks.
  */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -182,10 +186,27 @@ static int klpx_bench_floor(bool on)
 	return 0;
 }
 
-/* ---- sleeping kthreads ---- */
+/* ---- kthreads: asleep, or calling the patched function ---- */
 
 static struct task_struct **klpx_bench_kts;
 static int klpx_bench_nr_kts;
+/* the calling kthreads' calls, by who answered: 1, 2, neither */
+static atomic_long_t klpx_bench_kt_calls[3];
+
+#define KLPX_BENCH_KT_PERIOD_MS	100
+
+/* calls klpx_bench_fn() every KLPX_BENCH_KT_PERIOD_MS until stopped */
+static int klpx_bench_kt_call_fn(void *unused)
+{
+	int a;
+
+	while (!kthread_should_stop()) {
+		a = klpx_bench_fn();
+		atomic_long_inc(&klpx_bench_kt_calls[a == 1 ? 0 : a == 2 ? 1 : 2]);
+		schedule_timeout_interruptible(msecs_to_jiffies(KLPX_BENCH_KT_PERIOD_MS));
+	}
+	return 0;
+}
 
 static int klpx_bench_kt_fn(void *unused)
 {
@@ -206,18 +227,23 @@ static void klpx_bench_kthreads_stop(void)
 	klpx_bench_kts = NULL;
 }
 
-static int klpx_bench_kthreads(int n)
+/* @n kthreads (none: stops them), asleep or, with @calling, calling */
+static int klpx_bench_kthreads(int n, bool calling)
 {
 	struct task_struct *t;
+	int i;
 
 	klpx_bench_kthreads_stop();
+	for (i = 0; i < ARRAY_SIZE(klpx_bench_kt_calls); i++)
+		atomic_long_set(&klpx_bench_kt_calls[i], 0);
 	if (n <= 0)
 		return 0;
 	klpx_bench_kts = kcalloc(n, sizeof(*klpx_bench_kts), GFP_KERNEL);
 	if (!klpx_bench_kts)
 		return -ENOMEM;
 	while (klpx_bench_nr_kts < n) {
-		t = kthread_run(klpx_bench_kt_fn, NULL, "klpx_bench_kt/%d",
+		t = kthread_run(calling ? klpx_bench_kt_call_fn : klpx_bench_kt_fn,
+				NULL, calling ? "klpx_bench_ktc/%d" : "klpx_bench_kt/%d",
 				klpx_bench_nr_kts);
 		if (IS_ERR(t))
 			return PTR_ERR(t);
@@ -253,7 +279,11 @@ static int klpx_bench_cmd(const char *cmd, long arg)
 		mutex_unlock(&klpx_bench_lock);
 	} else if (!strcmp(cmd, "kthreads")) {
 		mutex_lock(&klpx_bench_lock);
-		ret = klpx_bench_kthreads(arg);
+		ret = klpx_bench_kthreads(arg, false);
+		mutex_unlock(&klpx_bench_lock);
+	} else if (!strcmp(cmd, "kthreads_calling")) {
+		mutex_lock(&klpx_bench_lock);
+		ret = klpx_bench_kthreads(arg, true);
 		mutex_unlock(&klpx_bench_lock);
 	} else {
 		ret = -EINVAL;
@@ -264,7 +294,7 @@ static int klpx_bench_cmd(const char *cmd, long arg)
 static ssize_t klpx_bench_ctl_write(struct file *f, const char __user *ubuf,
 				    size_t len, loff_t *off)
 {
-	char buf[32], cmd[16];
+	char buf[40], cmd[24];
 	long arg = 0;
 	int ret;
 
@@ -273,7 +303,7 @@ static ssize_t klpx_bench_ctl_write(struct file *f, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = 0;
-	if (sscanf(buf, "%15s %ld", cmd, &arg) < 1 || arg < 0)
+	if (sscanf(buf, "%23s %ld", cmd, &arg) < 1 || arg < 0)
 		return -EINVAL;
 	ret = klpx_bench_cmd(cmd, arg);
 	return ret ? ret : len;
@@ -289,6 +319,13 @@ static int klpx_bench_result_show(struct seq_file *m, void *v)
 		   klpx_bench_hold_res.ps_per_call, klpx_bench_hold_res.old,
 		   klpx_bench_hold_res.new, klpx_bench_hold_res.other,
 		   klpx_bench_hold_res.mean_ps);
+	seq_printf(m, "kt %ld %ld %ld %ld\n",
+		   atomic_long_read(&klpx_bench_kt_calls[0]) +
+		   atomic_long_read(&klpx_bench_kt_calls[1]) +
+		   atomic_long_read(&klpx_bench_kt_calls[2]),
+		   atomic_long_read(&klpx_bench_kt_calls[0]),
+		   atomic_long_read(&klpx_bench_kt_calls[1]),
+		   atomic_long_read(&klpx_bench_kt_calls[2]));
 	mutex_unlock(&klpx_bench_lock);
 	return 0;
 }

@@ -5,15 +5,20 @@
 # in this one boot, the same patch source built for each
 # (selftests/modules/klpx_bench_patch.h), variants interleaved round by
 # round.  Prints a table (report.sh) and writes $KLPX_RESULTS/bench.json
-# and the raw samples, one per round, to $KLPX_RESULTS/bench.raw.
+# and the raw samples, one per round, to $KLPX_RESULTS/bench.raw (as they
+# are taken).
 #
 # Sections, one file each: percall.sh (per call, and during a transition),
 # observe.sh (cost of observation), transition.sh (enable/disable under
-# load, per-task state); lib.sh has what they share.
+# load, per-task state, and under the saturated load); lib.sh has what
+# they share.
 #
 # Environment: BENCH_ROUNDS (5), BENCH_CALLS per loop (200000),
-# BENCH_SIZES extra tasks (100 1000 10000), BENCH_OBSERVER and
-# BENCH_OBSERVER_NAME (observe.sh).  Exit status 1 if a call was answered
+# BENCH_SIZES extra tasks (100 1000 10000), BENCH_SAT_SIZES extra tasks
+# of the saturated shape (1000 10000), BENCH_SAT_ROUNDS its rounds (3),
+# BENCH_SAT_PRIO the SCHED_FIFO priority of the enabling shell there (50),
+# BENCH_SECTIONS which sections run (percall during observe transition
+# saturated), BENCH_OBSERVER and BENCH_OBSERVER_NAME (observe.sh).  Exit status 1 if a call was answered
 # by the wrong version, an observer missed a call, or a step failed; speed
 # never fails it.
 set -u
@@ -25,8 +30,12 @@ TOP=$R/tools/klp-top/klp-top
 ROUNDS=${BENCH_ROUNDS:-5}
 CALLS=${BENCH_CALLS:-200000}
 SIZES=${BENCH_SIZES:-100 1000 10000}
+SAT_SIZES=${BENCH_SAT_SIZES:-1000 10000}
+SAT_ROUNDS=${BENCH_SAT_ROUNDS:-3}
+SECTIONS=" ${BENCH_SECTIONS:-percall during observe transition saturated} "
 OUT=${KLPX_RESULTS:-/tmp}
-RAW=/tmp/bench.raw
+# the raw samples go straight to the results: a run cut short keeps its own
+RAW=$OUT/bench.raw
 HOLDER=
 
 . "$here/lib.sh"
@@ -63,19 +72,37 @@ insmod "$M/klpx_bench_target.ko" || fail "insmod klpx_bench_target"
 # the holders sleep uninterruptibly; no fake signals during the bench
 echo 600000 >/sys/module/klpx/parameters/signal_delay_ms
 
-say "per call: $ROUNDS rounds of $CALLS calls"
-section percall percall_round
-say "per call during a transition"
-section during during_round
-say "cost of observation ($OBSERVER_NAME attached)"
-section observe observe_round
-say "transition times"
-for s in $SIZES; do
-	t0=$SECONDS
-	transition_size "$s" $([ "$s" = "${SIZES##* }" ] && echo memory)
-	record seconds "transition_$s" $((SECONDS - t0))
-done
+# wanted SECTION: BENCH_SECTIONS names it
+wanted() { [[ $SECTIONS == *" $1 "* ]]; }
+
+if wanted percall; then
+	say "per call: $ROUNDS rounds of $CALLS calls"
+	section percall percall_round
+fi
+if wanted during; then
+	say "per call during a transition"
+	section during during_round
+fi
+if wanted observe; then
+	say "cost of observation ($OBSERVER_NAME attached)"
+	section observe observe_round
+fi
+if wanted transition; then
+	say "transition times"
+	for s in $SIZES; do
+		t0=$SECONDS
+		transition_size "$s" $([ "$s" = "${SIZES##* }" ] && echo memory)
+		record seconds "transition_$s" $((SECONDS - t0))
+	done
+fi
+if wanted saturated; then
+	say "transition times on a saturated host: $SAT_ROUNDS rounds, enabling shell at SCHED_FIFO $SAT_PRIO"
+	for s in $SAT_SIZES; do
+		t0=$SECONDS
+		sat_size "$s"
+		record seconds "saturated_$s" $((SECONDS - t0))
+	done
+fi
 
 rmmod klpx_bench_target && rmmod klpx || fail "unload"
-cp "$RAW" "$OUT/bench.raw"
 bash "$here/report.sh" "$RAW" "$OUT/bench.json" "$CALLS" "$ROUNDS" "$OBSERVER_NAME"

@@ -22,7 +22,7 @@ void block_stop_signals(void);
 void wait_stop_signal(void);
 
 /* load.c: tasks to transition, and threads on a patched path */
-int cmd_spawn(int sleepers, int nbusy, int nhammer);
+int cmd_spawn(int sleepers, int nbusy, int nhammer, int naps);
 int cmd_hammer(int n);
 
 /* timing.c: how long a patch takes to go in and out */

@@ -3,7 +3,8 @@
  * load.c - the tasks a transition has to switch, and threads that call a
  * patched path without pause.
  *
- * spawn: sleepers (pause()), threads spinning in user space, and hammers
+ * spawn: sleepers (pause(), or with "nanosleep" a nanosleep(1 s) loop:
+ * they wake every second), threads spinning in user space, and hammers
  * reading KLPX_PERF_SYS; the hammers count every answer, and one that no
  * version gives (not 1 or 2) is reported when the load stops. A hammer
  * whose file is gone (its module unloaded) stops.
@@ -14,10 +15,11 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 #include "klpx-perf.h"
 
-#define MAX_HAMMERS	64
+#define MAX_HAMMERS	1024
 
 struct hammer_stats {
 	unsigned long calls, changes, bad;
@@ -33,6 +35,16 @@ static void *sleeper(void *arg)
 {
 	for (;;)
 		pause();
+	return NULL;
+}
+
+/* wakes every second, as a daemon's timer loop does */
+static void *napper(void *arg)
+{
+	struct timespec ts = { .tv_sec = 1 };
+
+	for (;;)
+		nanosleep(&ts, NULL);
 	return NULL;
 }
 
@@ -98,8 +110,9 @@ static void hammer_sum(int n, unsigned long *calls, unsigned long *max,
 /*
  * Prints "ready N" once every thread runs, lives until SIGTERM, then
  * prints "hammered C bad B" (B answers neither 1 nor 2); 1 if B > 0.
+ * @naps: the sleepers wake every second (nanosleep) instead of pause().
  */
-int cmd_spawn(int sleepers, int nbusy, int nhammer)
+int cmd_spawn(int sleepers, int nbusy, int nhammer, int naps)
 {
 	unsigned long calls, max, bad;
 
@@ -107,7 +120,7 @@ int cmd_spawn(int sleepers, int nbusy, int nhammer)
 		nhammer = MAX_HAMMERS;
 	max_answer = 2;	/* the bench's patches: no replace */
 	block_stop_signals();
-	if (start(sleepers, sleeper, NULL) || start(nbusy, busy, NULL) ||
+	if (start(sleepers, naps ? napper : sleeper, NULL) || start(nbusy, busy, NULL) ||
 	    start(nhammer, hammer, hammers))
 		return die("pthread_create");
 	printf("ready %d\n", sleepers + nbusy + nhammer);

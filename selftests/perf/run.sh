@@ -16,7 +16,8 @@ t0=$SECONDS
 # the guest does not inherit our environment: pass the settings on
 envs=(BENCH_ROUNDS="${BENCH_ROUNDS:-5}" BENCH_CALLS="${BENCH_CALLS:-200000}"
       BENCH_SIZES="${BENCH_SIZES:-100 1000 10000}")
-for v in BENCH_OBSERVER BENCH_OBSERVER_NAME; do
+for v in BENCH_OBSERVER BENCH_OBSERVER_NAME BENCH_SAT_SIZES BENCH_SAT_ROUNDS \
+	 BENCH_SAT_PRIO BENCH_SECTIONS; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
 KLPX_RUN_DIR=$run KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-3600} \
@@ -24,6 +25,8 @@ KLPX_RUN_DIR=$run KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-3600} \
 	bash "$here/bench.sh" | tee "$root/build/bench.txt"
 rc=${PIPESTATUS[0]}
 echo "bench: $((SECONDS - t0)) s with the boot; exit status $rc" | tee -a "$root/build/bench.txt"
+[ -f "$run/bench.json" ] || [ ! -s "$run/bench.raw" ] ||
+	echo "bench: cut short; the samples taken are in $run/bench.raw (selftests/perf/report.sh makes a table of them)"
 if [ -f "$run/bench.json" ]; then
 	cp "$run/bench.json" "$run/bench.raw" "$root/build/"
 	echo "bench: build/bench.txt, build/bench.json, build/bench.raw (run dir $run)"

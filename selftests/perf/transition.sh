@@ -9,6 +9,15 @@
 # is patched: they are on a patched path, and each of their answers must
 # be one a version gives), the rest asleep in pause().
 #
+# The saturated shape (sat_size), for SIZE extra tasks: SIZE/100 threads
+# spinning in user space, SIZE/100 threads reading /proc/klpx_bench/sys
+# without pause, SIZE/100 kthreads calling klpx_bench_fn() (patched) every
+# 100 ms, the rest in nanosleep(1 s) loops (they wake every second); the
+# bench's shell, and so the enabling and disabling klpx-perf, runs at
+# SCHED_FIFO priority BENCH_SAT_PRIO (50), as an operator's tool would.
+# Every answer of a hammer and of a calling kthread must be one a version
+# gives.
+#
 # enable: finit_module() of the patch until "transition" reads 0; with
 # "setup" and "transition", its phases by the kernel log (phases()).
 # disable: 0 to "enabled" until the patch's directory is gone; for klpx
@@ -18,33 +27,60 @@
 SPAWN_OUT=/tmp/bench.spawn
 SPAWNER=
 
+SAT_PRIO=${BENCH_SAT_PRIO:-50}
+
+# spawn SLEEPERS BUSY HAMMERS [nanosleep]: klpx-perf spawn's threads are up
+# (at SCHED_OTHER, whatever this shell runs at)
+spawn()
+{
+	local i
+	chrt -o 0 "$PERF" spawn "$@" >"$SPAWN_OUT" &
+	SPAWNER=$!
+	for i in $(seq 6000); do
+		grep -q ready "$SPAWN_OUT" && return
+		sleep 0.05
+	done
+	fail "spawn $*"
+}
+
 # load_start SIZE: the load is up
 load_start()
 {
-	local size=$1 kt busy=2 ham=4 sl i
+	local size=$1 kt busy=2 ham=4 sl
 	kt=$(( size / 100 > 0 ? size / 100 : 1 ))
 	sl=$(( size - kt - busy - ham ))
 	(( sl >= 0 )) || { busy=0; ham=1; sl=$(( size - kt - ham )); }
 	(( sl >= 0 )) || sl=0
 	ctl kthreads "$kt"
-	"$PERF" spawn "$sl" "$busy" "$ham" >"$SPAWN_OUT" &
-	SPAWNER=$!
-	for i in $(seq 6000); do
-		grep -q ready "$SPAWN_OUT" && break
-		sleep 0.05
-	done
-	grep -q ready "$SPAWN_OUT" || fail "spawn $size"
+	spawn "$sl" "$busy" "$ham"
 	say "$size extra tasks: $sl asleep, $busy busy, $ham hammering, $kt kthreads"
 }
 
-# load_stop: the load is gone; a hammer's wrong answer fails the bench
+# sat_load_start SIZE: the saturated load is up
+sat_load_start()
+{
+	local size=$1 one sl
+	one=$(( size / 100 > 0 ? size / 100 : 1 ))
+	sl=$(( size - 3 * one ))
+	(( sl >= 0 )) || sl=0
+	ctl kthreads_calling "$one"
+	spawn "$sl" "$one" "$one" nanosleep
+	say "$size extra tasks, saturated: $sl in nanosleep(1 s), $one busy, $one hammering, $one kthreads calling every 100 ms"
+}
+
+# load_stop: the load is gone; a wrong answer of a hammer or of a calling
+# kthread fails the bench
 load_stop()
 {
+	local tag calls old new other
 	[ -n "$SPAWNER" ] || return 0
 	kill -TERM "$SPAWNER"
 	wait "$SPAWNER" || fail "a hammering thread read an answer no version gives: $(cat "$SPAWN_OUT")"
 	SPAWNER=
 	say "$(grep hammered "$SPAWN_OUT")"
+	read -r tag calls old new other < <(grep "^kt " /proc/klpx_bench/result)
+	[ "${other:-x}" = 0 ] || fail "calling kthreads: $other answers no version gives"
+	(( calls == 0 )) || say "kthreads called $calls times: $old old, $new new"
 	ctl kthreads 0
 }
 
@@ -87,24 +123,43 @@ memory_sample()
 	lp_off klpx >/dev/null
 }
 
+# transition_rounds NAME ROUNDS: ROUNDS rounds of enable + disable of each
+# variant under the load that is up, recorded as enable_NAME etc.
+transition_rounds()
+{
+	local name=$1 r v ms out gone rel setup trans
+	for r in $(seq "$2"); do
+		for v in $(order "$r"); do
+			ms=$(lp_on "$v") || exit 1
+			record "enable_$name" "$v" "$ms"
+			read -r setup trans < <(phases "${MOD[$v]}")
+			[ -z "$trans" ] || { record "setup_$name" "$v" "$setup"; record "trans_$name" "$v" "$trans"; }
+			out=$(lp_off "$v") || exit 1
+			read -r gone rel <<<"$out"
+			record "disable_$name" "$v" "$gone"
+			[ -z "$rel" ] || record "released_$name" "$v" "$rel"
+		done
+	done
+}
+
 # transition_size SIZE [MEMORY]: ROUNDS rounds of enable + disable of each
 # variant under the load; with MEMORY, then klpx's memory sample
 transition_size()
 {
-	local size=$1 r v ms out gone rel setup trans
-	load_start "$size"
-	for r in $(seq "$ROUNDS"); do
-		for v in $(order "$r"); do
-			ms=$(lp_on "$v") || exit 1
-			record "enable_$size" "$v" "$ms"
-			read -r setup trans < <(phases "${MOD[$v]}")
-			[ -z "$trans" ] || { record "setup_$size" "$v" "$setup"; record "trans_$size" "$v" "$trans"; }
-			out=$(lp_off "$v") || exit 1
-			read -r gone rel <<<"$out"
-			record "disable_$size" "$v" "$gone"
-			[ -z "$rel" ] || record "released_$size" "$v" "$rel"
-		done
-	done
+	load_start "$1"
+	transition_rounds "$1" "$ROUNDS"
 	[ -z "${2:-}" ] || memory_sample
+	load_stop
+}
+
+# sat_size SIZE: SAT_ROUNDS rounds of enable + disable of each variant
+# under the saturated load, this shell (and so klpx-perf, insmod, rmmod)
+# at SCHED_FIFO SAT_PRIO, recorded as enable_sat_SIZE etc.
+sat_size()
+{
+	sat_load_start "$1"
+	chrt -f -p "$SAT_PRIO" $$ || fail "chrt -f $SAT_PRIO"
+	transition_rounds "sat_$1" "$SAT_ROUNDS"
+	chrt -o -p 0 $$ || fail "chrt -o"
 	load_stop
 }
