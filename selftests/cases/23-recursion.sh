@@ -9,8 +9,6 @@ M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
 HOOKS=/sys/kernel/debug/klpx/hooks
 RACE=/proc/klpx_race/stats
-stat_of() { awk -v k="$1" '$1 == k { print $2 }' $RACE; }
-path_of() { awk -v f="$1" '$1 == f { print $NF }' $HOOKS; }
 
 # Steps: race patch p1 enabled (slow path: klp_func_redirect traced, then
 # fast path: untraced); each time 2,000 checks made while the caller holds
@@ -27,14 +25,14 @@ case_nested_calls()
 	echo 1 >$T/events/klp/klp_func_redirect/enable ||
 		fail "cannot enable klp_func_redirect"
 	on_cleanup "echo 0 > $T/events/klp/klp_func_redirect/enable"
-	assert_eq slow "$(path_of klpx_race_outer)" "path while traced"
+	assert_eq slow "$(hook_path klpx_race_outer)" "path while traced"
 	echo 2000 >/proc/klpx_race/nested || fail "nested checks refused (recursion bits taken?)"
 	echo 0 >$T/events/klp/klp_func_redirect/enable
-	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 ||
+	loop_until '[ "$(hook_path klpx_race_outer)" = fast ]' 10 ||
 		fail "klpx_race_outer is not on the fast path: $(cat $HOOKS)"
 	echo 2000 >/proc/klpx_race/nested || fail "nested checks refused"
-	assert_eq 0 "$(stat_of mismatches)" "mismatches ($(grep ^first $RACE))"
-	assert_eq 4000 "$(stat_of v1)" "calls answered by p1"
+	assert_eq 0 "$(race_stat mismatches)" "mismatches ($(grep ^first $RACE))"
+	assert_eq 4000 "$(race_stat v1)" "calls answered by p1"
 	disable_lp klpx_race_p1
 }
 run_case "a call made inside ftrace's recursion guard gets its universe's version" case_nested_calls

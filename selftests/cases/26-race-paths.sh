@@ -13,9 +13,6 @@ M=$KLPX_TEST_MODS
 T=/sys/kernel/tracing
 HOOKS=/sys/kernel/debug/klpx/hooks
 RACE=/proc/klpx_race/stats
-stat_of() { awk -v k="$1" '$1 == k { print $2 }' $RACE; }
-# path_of FUNC: fast or slow, from the hooks file
-path_of() { awk -v f="$1" '$1 == f { print $NF }' $HOOKS; }
 
 # hammer N: N user processes each running checks in a loop (a syscall
 # exit between two writes); the kthread of klpx_race_target runs too
@@ -33,15 +30,15 @@ hammer()
 calls_run()
 {
 	local c0
-	c0=$(stat_of calls)
-	loop_until "[ \"\$(stat_of calls)\" -ge $((c0 + ${1:-300})) ]" 30 ||
-		fail "the hammers ran fewer than ${1:-300} checks in 30 s ($(stat_of calls) after $c0)"
+	c0=$(race_stat calls)
+	loop_until "[ \"\$(race_stat calls)\" -ge $((c0 + ${1:-300})) ]" 30 ||
+		fail "the hammers ran fewer than ${1:-300} checks in 30 s ($(race_stat calls) after $c0)"
 }
 
 # no_mismatch WHAT: the checks so far all got the version they wanted
 no_mismatch()
 {
-	assert_eq 0 "$(stat_of mismatches)" "mismatches $1 ($(grep ^first $RACE))"
+	assert_eq 0 "$(race_stat mismatches)" "mismatches $1 ($(grep ^first $RACE))"
 }
 
 # Steps, eight rounds under 2 hammering processes and a kthread: p1 alone
@@ -59,7 +56,7 @@ case_race()
 	for r in 1 2 3 4 5 6 7 8; do
 		log "round $r"
 		load_lp "$M/klpx_race_p1.ko"
-		loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 ||
+		loop_until '[ "$(hook_path klpx_race_outer)" = fast ]' 10 ||
 			fail "klpx_race_outer is not on the fast path: $(cat $HOOKS)"
 		load_lp_nowait "$M/klpx_race_p2.ko"
 		echo 0 > $KLPX_SYSFS/klpx_race_p2/enabled
@@ -69,7 +66,7 @@ case_race()
 		load_lp "$M/klpx_race_p2.ko"
 		calls_run
 		echo 1 > $T/events/klp/klp_func_redirect/enable
-		assert_eq slow "$(path_of klpx_race_outer)" "path while traced"
+		assert_eq slow "$(hook_path klpx_race_outer)" "path while traced"
 		calls_run
 		echo 0 > $T/events/klp/klp_func_redirect/enable
 		disable_lp klpx_race_p2
@@ -83,11 +80,11 @@ case_race()
 		unload_mod klpx_race_r
 		no_mismatch "after round $r"
 	done
-	calls=$(stat_of calls)
+	calls=$(race_stat calls)
 	log "$(tr '\n' ' ' < $RACE)"
 	[ "$calls" -gt 1000 ] || fail "only $calls checks ran"
 	for r in 0 1 2 3; do
-		[ "$(stat_of v$r)" -gt 0 ] || fail "version $r never answered: $(tr '\n' ' ' < $RACE)"
+		[ "$(race_stat v$r)" -gt 0 ] || fail "version $r never answered: $(tr '\n' ' ' < $RACE)"
 	done
 }
 run_case "hammered calls get their universe's version through enable, reverse, disable, replace, tracing" case_race
@@ -101,7 +98,7 @@ case_traced_calls()
 	klpx_up
 	load_mod "$M/klpx_race_target.ko"
 	load_lp "$M/klpx_race_p1.ko"
-	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast"
+	loop_until '[ "$(hook_path klpx_race_outer)" = fast ]' 10 || fail "not fast"
 	echo > $T/trace
 	echo 1 > $T/events/klp/klp_func_redirect/enable
 	on_cleanup "echo 0 > $T/events/klp/klp_func_redirect/enable"
@@ -111,7 +108,7 @@ case_traced_calls()
 	assert_eq 200 "$n" "events of klpx_race_outer"
 	n=$(grep -c 'klp_func_redirect: func=klpx_race_inner to=new patch=klpx_race_p1' $T/trace)
 	assert_eq 400 "$n" "events of klpx_race_inner (the check calls it twice)"
-	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast again"
+	loop_until '[ "$(hook_path klpx_race_outer)" = fast ]' 10 || fail "not fast again"
 	no_mismatch "while traced"
 	disable_lp klpx_race_p1
 }
@@ -131,7 +128,7 @@ case_call_counts()
 	klpx_up
 	load_mod "$M/klpx_race_target.ko"
 	load_lp "$M/klpx_race_p1.ko"
-	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast"
+	loop_until '[ "$(hook_path klpx_race_outer)" = fast ]' 10 || fail "not fast"
 	o0=$(calls_of klpx_race_outer new)
 	i0=$(calls_of klpx_race_inner new)
 	echo 200 > /proc/klpx_race/run
@@ -139,12 +136,12 @@ case_call_counts()
 	assert_eq $((i0 + 400)) "$(calls_of klpx_race_inner new)" "inner's count after 400 fast calls"
 	echo 1 > $T/events/klp/klp_func_redirect/enable
 	on_cleanup "echo 0 > $T/events/klp/klp_func_redirect/enable"
-	assert_eq slow "$(path_of klpx_race_outer)" "path while traced"
+	assert_eq slow "$(hook_path klpx_race_outer)" "path while traced"
 	echo 200 > /proc/klpx_race/run
 	echo 0 > $T/events/klp/klp_func_redirect/enable
 	assert_eq $((o0 + 400)) "$(calls_of klpx_race_outer new)" "outer's count after 200 slow calls"
 	assert_eq $((i0 + 800)) "$(calls_of klpx_race_inner new)" "inner's count after 400 slow calls"
-	loop_until '[ "$(path_of klpx_race_outer)" = fast ]' 10 || fail "not fast again"
+	loop_until '[ "$(hook_path klpx_race_outer)" = fast ]' 10 || fail "not fast again"
 	echo 200 > /proc/klpx_race/run
 	assert_eq $((o0 + 600)) "$(calls_of klpx_race_outer new)" "outer's count after 200 more fast calls"
 	assert_eq 0 "$(calls_of klpx_race_outer old)" "calls of outer sent to the original"
@@ -172,7 +169,7 @@ case_failed_enable()
 		load_failing_mod "$M/klpx_race_p2.ko" ENODEV fail=1
 		calls_run
 	done
-	assert_eq 0 "$(stat_of v2)" "calls answered by the refused p2"
+	assert_eq 0 "$(race_stat v2)" "calls answered by the refused p2"
 	no_mismatch "across failed enables"
 	disable_lp klpx_race_p1
 }

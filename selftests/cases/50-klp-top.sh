@@ -6,42 +6,7 @@
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
-TOP=$KLPX_ROOT/tools/klp-top/klp-top
-
-# top_start ARGS...: klp-top --json in the background until top_stop;
-# returns once its first snapshot is out (it is attached then)
-top_start()
-{
-	[ -x "$TOP" ] || fail "no $TOP: build it with make"
-	TOP_OUT=/tmp/klp-top.$$.json
-	"$TOP" --json "$@" >"$TOP_OUT" 2>&1 &
-	TOP_PID=$!
-	on_cleanup "kill $TOP_PID 2>/dev/null; wait $TOP_PID 2>/dev/null; rm -f $TOP_OUT"
-	loop_until "[ -s $TOP_OUT ] || ! kill -0 $TOP_PID 2>/dev/null" 60 ||
-		fail "klp-top printed nothing"
-	kill -0 $TOP_PID 2>/dev/null || fail "klp-top exited: $(cat "$TOP_OUT")"
-}
-
-top_stop()
-{
-	kill -INT $TOP_PID
-	loop_until "! kill -0 $TOP_PID 2>/dev/null" 30 || fail "klp-top did not exit on SIGINT"
-	wait $TOP_PID
-}
-
-# last_line: klp-top's latest complete snapshot (a line still being
-# written, over 4 KiB with its events, is not one yet)
-last_line()
-{
-	if [ -z "$(tail -c 1 "$TOP_OUT")" ]; then
-		tail -n 1 "$TOP_OUT"
-	else
-		tail -n 2 "$TOP_OUT" | head -n 1
-	fi
-}
-
-# last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
-last_json() { last_line | jq -r "$1"; }
+. "$(dirname "$0")/../lib/klp-top.sh"
 
 # Steps: klpx unloaded; klp-top -b, klp-top --wait.
 # Expect: exit 2 and one line "klpx is not loaded".
@@ -248,8 +213,7 @@ case_seeded()
 		fail "sleeper $sleeper did not switch"
 	loop_until "grep -Eq '^$BLOCKER	sh	unpatched	function on stack	klpx_target_wait' /sys/kernel/debug/klpx/tasks" 30 ||
 		fail "blocker $BLOCKER not in the tasks file: $(grep "^$BLOCKER	" /sys/kernel/debug/klpx/tasks)"
-	TOP_OUT=/tmp/klp-top.$$.json
-	on_cleanup "rm -f $TOP_OUT"
+	top_out
 	"$TOP" --json --tasks -n 1 -d 0.5 >"$TOP_OUT" || fail "klp-top failed: $(cat $TOP_OUT)"
 	assert_eq true "$(last_json '.transition.seeded')"
 	assert_eq patched "$(last_json ".tasks[] | select(.pid == $sleeper) | .universe")"

@@ -7,44 +7,9 @@
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
-TOP=$KLPX_ROOT/tools/klp-top/klp-top
 LP=/sys/kernel/livepatch
 P=klpx_test_lpb1	# klpx_target_answer and klpx_target_wait, built-in
-
-# top_start ARGS...: klp-top --core builtin --json in the background until
-# top_stop; returns once its first snapshot is out (it is attached then)
-top_start()
-{
-	[ -x "$TOP" ] || fail "no $TOP: build it with make"
-	TOP_OUT=$KLPX_CASE_DIR/klp-top.json
-	"$TOP" --core builtin --json "$@" >"$TOP_OUT" 2>"$TOP_OUT.err" &
-	TOP_PID=$!
-	on_cleanup "kill $TOP_PID 2>/dev/null; wait $TOP_PID 2>/dev/null"
-	loop_until "[ -s $TOP_OUT ] || ! kill -0 $TOP_PID 2>/dev/null" 60 ||
-		fail "klp-top printed nothing: $(cat "$TOP_OUT.err")"
-	kill -0 $TOP_PID 2>/dev/null || fail "klp-top exited: $(cat "$TOP_OUT" "$TOP_OUT.err")"
-}
-
-top_stop()
-{
-	kill -INT $TOP_PID
-	loop_until "! kill -0 $TOP_PID 2>/dev/null" 30 || fail "klp-top did not exit on SIGINT"
-	wait $TOP_PID
-}
-
-# last_line: klp-top's latest complete snapshot (a line still being
-# written, over 4 KiB with its events, is not one yet)
-last_line()
-{
-	if [ -z "$(tail -c 1 "$TOP_OUT")" ]; then
-		tail -n 1 "$TOP_OUT"
-	else
-		tail -n 2 "$TOP_OUT" | head -n 1
-	fi
-}
-
-# last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
-last_json() { last_line | jq -r "$1"; }
+. "$(dirname "$0")/../lib/klp-top.sh"
 
 # no klpx: the built-in core needs none
 no_klpx() { ! mod_loaded klpx || unload_mod klpx; }
@@ -102,7 +67,7 @@ case_blocked_json()
 	no_klpx
 	target_up
 	block_in_target
-	top_start -d 1
+	top_start --core builtin -d 1
 	lpb_nowait
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.blockers[] | select(.pid == $BLOCKER)' >/dev/null" 5 ||
 		fail "no blocker $BLOCKER within an interval: $(tail -n 2 "$TOP_OUT")"
@@ -180,7 +145,7 @@ case_counts()
 		block_in_target
 		pids+=("$BLOCKER")
 	done
-	top_start -d 0.5
+	top_start --core builtin -d 0.5
 	lpb_nowait
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\")' >/dev/null" 10 ||
 		fail "klp-top does not count klpx_target_answer: $(tail -n 1 "$TOP_OUT" | jq -c .funcs) $(cat "$TOP_OUT.err")"

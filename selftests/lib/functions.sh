@@ -534,6 +534,13 @@ block_in_target()
 	BLOCKER=$SLEEPER
 }
 
+# hook_path FUNC: fast or slow, FUNC's hook in klpx's hooks file
+hook_path() { awk -v f="$1" '$1 == f { print $NF }' /sys/kernel/debug/klpx/hooks; }
+
+# race_stat KEY: a figure of klpx_race_target's stats (calls, mismatches,
+# v0..v7: calls per version)
+race_stat() { awk -v k="$1" '$1 == k { print $2 }' /proc/klpx_race/stats; }
+
 # wait_blocked PID [FUNC]: wait (20 s) until klpx's tasks file shows PID
 # held back by FUNC (default klpx_target_wait) on its stack: a transition
 # runs and its walk has checked that task.

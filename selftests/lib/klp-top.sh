@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# klp-top.sh - running klp-top in a case (sourced by the klp-top case
+# files after functions.sh).
+
+TOP=$KLPX_ROOT/tools/klp-top/klp-top
+
+# top_out: where the case's klp-top writes its --json snapshots, one per
+# line (TOP_OUT, in the case's own directory)
+top_out() { TOP_OUT=$KLPX_CASE_DIR/klp-top.json; }
+
+# top_start ARGS...: klp-top --json ARGS in the background until top_stop
+# (stderr in $TOP_OUT.err); returns once its first snapshot is out (it is
+# attached then)
+top_start()
+{
+	[ -x "$TOP" ] || fail "no $TOP: build it with make"
+	top_out
+	"$TOP" --json "$@" >"$TOP_OUT" 2>"$TOP_OUT.err" &
+	TOP_PID=$!
+	on_cleanup "kill $TOP_PID 2>/dev/null; wait $TOP_PID 2>/dev/null"
+	loop_until "[ -s $TOP_OUT ] || ! kill -0 $TOP_PID 2>/dev/null" 60 ||
+		fail "klp-top printed nothing: $(cat "$TOP_OUT.err")"
+	kill -0 $TOP_PID 2>/dev/null || fail "klp-top exited: $(cat "$TOP_OUT" "$TOP_OUT.err")"
+}
+
+# top_stop: SIGINT, as a user's ^C; it must exit within 30 s
+top_stop()
+{
+	kill -INT $TOP_PID
+	loop_until "! kill -0 $TOP_PID 2>/dev/null" 30 || fail "klp-top did not exit on SIGINT"
+	wait $TOP_PID
+}
+
+# last_line: klp-top's latest complete snapshot (a line still being
+# written, over 4 KiB with its events, is not one yet)
+last_line()
+{
+	if [ -z "$(tail -c 1 "$TOP_OUT")" ]; then
+		tail -n 1 "$TOP_OUT"
+	else
+		tail -n 2 "$TOP_OUT" | head -n 1
+	fi
+}
+
+# last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
+last_json() { last_line | jq -r "$1"; }
