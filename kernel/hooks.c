@@ -17,11 +17,15 @@
  * is empty or grows (register), and when the slot's address loses its last
  * user (unregister). So:
  * - an anchor direct call, on klpx_hooks_anchor() (never called), keeps
- *   that table from being empty while klpx has any hook: registered
- *   before the first hook, released after the last one. With no hook
- *   (no patch, none parked) klpx holds no ftrace direct call, so the
- *   administrator can switch ftrace off (sysctl kernel.ftrace_enabled=0:
- *   ftrace refuses it while any direct call is registered);
+ *   that table from being empty: registered before klpx's first hook and,
+ *   with the parameter hold_anchor (default 1), kept until klpx unloads,
+ *   so that no enable after the first waits for that grace period (it
+ *   took 1-11 s per enable on a saturated host, minutes with 10,000
+ *   tasks). ftrace refuses sysctl kernel.ftrace_enabled=0 while any
+ *   direct call is registered: with hold_anchor=0 the anchor goes after
+ *   klpx's last hook (writing 0 releases it at once if no hook is left),
+ *   and with no hook (no patch, none parked) klpx then holds no ftrace
+ *   direct call;
  * - a hook whose func stack became empty is parked, not released: its
  *   slot is slow, klpx_slow_target() finds the stack empty and lets the
  *   original code run (exactly right for a function no patch replaces),
@@ -67,8 +71,45 @@ static DECLARE_DELAYED_WORK(klpx_park_work, klpx_park_fn);
 
 #define KLPX_PARK_MS	2000
 
-/* the anchor's hook while klpx has other hooks (klpx_mutex) */
+/* the anchor's hook (klpx_mutex) */
 static struct klpx_ops *klpx_anchor;
+
+static bool hold_anchor = true;
+
+static void klpx_hook_hand_over(struct klpx_ops *ops);
+
+/* the anchor goes unless held or some hook still needs it; klpx_mutex */
+static void klpx_anchor_put_if_idle(void)
+{
+	lockdep_assert_held(&klpx_mutex);
+	if (READ_ONCE(hold_anchor) || !list_empty(&klpx_ops_list) ||
+	    !klpx_anchor)
+		return;
+	klpx_hook_hand_over(klpx_anchor);
+	klpx_anchor = NULL;
+}
+
+/* hold_anchor=0: the anchor is unregistered when the write returns */
+static int klpx_hold_anchor_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (ret)
+		return ret;
+	mutex_lock(&klpx_mutex);
+	klpx_anchor_put_if_idle();
+	mutex_unlock(&klpx_mutex);
+	klpx_hooks_wait_released();
+	return 0;
+}
+
+static const struct kernel_param_ops klpx_hold_anchor_ops = {
+	.set = klpx_hold_anchor_set,
+	.get = param_get_bool,
+};
+module_param_cb(hold_anchor, &klpx_hold_anchor_ops, &hold_anchor, 0644);
+MODULE_PARM_DESC(hold_anchor,
+		 "keep klpx's anchor ftrace direct call while klpx is loaded (1, fast enables) or only while it has hooks (0: ftrace_enabled=0 possible with no patch)");
 
 struct klpx_ops *klpx_hook_find(unsigned long old_addr)
 {
@@ -138,10 +179,7 @@ static void klpx_hook_release(struct klpx_ops *ops)
 	lockdep_assert_held(&klpx_mutex);
 	list_del(&ops->node);
 	klpx_hook_hand_over(ops);
-	if (list_empty(&klpx_ops_list) && klpx_anchor) {
-		klpx_hook_hand_over(klpx_anchor);
-		klpx_anchor = NULL;
-	}
+	klpx_anchor_put_if_idle();
 }
 
 /*
@@ -331,11 +369,7 @@ err_slot:
 	klpx_slot_free(ops->slot);
 	kfree(ops);
 err_anchor:
-	/* the anchor stays only while some hook needs it */
-	if (list_empty(&klpx_ops_list) && klpx_anchor) {
-		klpx_hook_hand_over(klpx_anchor);
-		klpx_anchor = NULL;
-	}
+	klpx_anchor_put_if_idle();
 	return ret;
 }
 

@@ -124,14 +124,20 @@ case_module_during_disable()
 }
 run_case "a module loaded during a disable is patched, and stays so when it is reversed" case_module_during_disable
 
-# Steps: klpx loaded, no patch: ftrace switched off and on; patch1 loaded:
-# switching off refused; patch1 disabled and unloaded: switched off at once.
-# Expect: klpx with no patch holds no ftrace direct call; with one it does.
+# Steps: klpx loaded with hold_anchor=0, no patch: ftrace switched off and
+# on; patch1 loaded: switching off refused; patch1 disabled and unloaded:
+# switched off at once. Then hold_anchor=1: patch1 loaded, disabled and
+# unloaded: switching off refused (the anchor stays); hold_anchor=0: the
+# write returns with the anchor gone, switching off works.
+# Expect: klpx holds a direct call while it has a patch, and with
+# hold_anchor=1 its anchor after (so that enables do not wait for ftrace's
+# grace period); with hold_anchor=0 none once no hook is left.
 case_ftrace_enabled()
 {
 	local f=/proc/sys/kernel/ftrace_enabled
 	klpx_up
 	on_cleanup "echo 1 > $f"
+	set_param hold_anchor 0
 	loop_until "[ -z \"\$(grep -v '^#' $HOOKS)\" ]" 10 || fail "hooks left: $(cat $HOOKS)"
 	echo 0 > $f || fail "ftrace_enabled=0 refused with klpx loaded and no patch"
 	echo 1 > $f
@@ -144,8 +150,18 @@ case_ftrace_enabled()
 	assert_eq "" "$(grep -v '^#' $HOOKS)" "hooks after rmmod of the patch"
 	echo 0 > $f || fail "ftrace_enabled=0 refused right after the last patch module went"
 	echo 1 > $f
+	echo 1 > /sys/module/klpx/parameters/hold_anchor
+	load_lp "$M/klpx_test_patch1.ko"
+	disable_lp klpx_test_patch1
+	unload_lp klpx_test_patch1
+	assert_contains "$(grep -v '^#' $HOOKS)" "klpx_hooks_anchor" "hooks with hold_anchor=1 after the patch went"
+	echo 0 2>/dev/null > $f && fail "ftrace_enabled=0 accepted while klpx holds its anchor"
+	echo 0 > /sys/module/klpx/parameters/hold_anchor
+	assert_eq "" "$(grep -v '^#' $HOOKS)" "hooks when the write of hold_anchor=0 returned"
+	echo 0 > $f || fail "ftrace_enabled=0 refused after hold_anchor=0"
+	echo 1 > $f
 }
-run_case "ftrace can be switched off while klpx has no patch, and not while it has one" case_ftrace_enabled
+run_case "ftrace can be switched off while klpx has no patch (hold_anchor=0), and not while it has one or holds its anchor" case_ftrace_enabled
 
 # Steps: patch1 on klpx_target_answer disabled and unloaded; at once the
 # built-in livepatch's patch of the same function loads.

@@ -60,13 +60,15 @@ case_upstream()
 	require_cmd modprobe modinfo depmod sysctl comm diff
 	if [ "$v" = klpx ]; then
 		# upstream sends fake signals after SIGNALS_TIMEOUT (15 s),
-		# klpx after signal_delay_ms (default 2 s): a mapping
+		# klpx after signal_delay_ms (default 2 s): a mapping; and
+		# test-ftrace.sh switches ftrace off with no patch loaded,
+		# which klpx allows with hold_anchor=0
 		if mod_loaded klpx; then
-			on_cleanup "echo $(cat /sys/module/klpx/parameters/signal_delay_ms) >/sys/module/klpx/parameters/signal_delay_ms"
-			echo 15000 >/sys/module/klpx/parameters/signal_delay_ms ||
-				fail "cannot set klpx's signal_delay_ms"
+			set_param signal_delay_ms 15000
+			set_param hold_anchor 0
 		else
-			"$INSMOD" "$KLPX_MOD" signal_delay_ms=15000 || fail "insmod klpx failed"
+			"$INSMOD" "$KLPX_MOD" signal_delay_ms=15000 hold_anchor=0 ||
+				fail "insmod klpx failed"
 		fi
 	elif mod_loaded klpx; then
 		# the reference runs without klpx (its hooks hold ftrace)
