@@ -283,11 +283,20 @@ int klpx_relocs_check(struct klpx_patch *patch)
 			       pname, secname);
 			return -EINVAL;
 		}
-		/* written when the module loads: init code is gone by then */
+		if (info->sechdrs[i].sh_info >= info->hdr.e_shnum) {
+			pr_err("patch '%s': section '%s' applies to no section\n",
+			       pname, secname);
+			return -EINVAL;
+		}
+		/*
+		 * written when the module loads: init code is gone by then;
+		 * and a section the loader did not keep (.data..percpu: its
+		 * copies per CPU are made before) would never be written
+		 */
 		sec = info->sechdrs + info->sechdrs[i].sh_info;
-		if ((sec->sh_flags & SHF_ALLOC) &&
+		if (!(sec->sh_flags & SHF_ALLOC) ||
 		    !within_module_core(sec->sh_addr, patch->mod)) {
-			pr_err("patch '%s': section '%s' writes into init code or data of the patch module\n",
+			pr_err("patch '%s': section '%s' writes into init code or data, or into per-CPU data, of the patch module\n",
 			       pname, secname);
 			return -EINVAL;
 		}
