@@ -6,10 +6,11 @@
  * as raw_tp (the fallback where tp_btf cannot attach); klp-top loads one
  * set.  Both read klpx's structs through CO-RE relocations only.
  *
- * Kept in maps: funcs, per-CPU redirection counts per top func (hot path:
- * one lookup and one increment per call, no memory read); and those of
- * klpt.bpf.h (tasks, progress, stats, the ring buffer "events"), which
- * bpf/livepatch.bpf.c fills the same way for the built-in livepatch.
+ * Kept in the maps of klpt.bpf.h (tasks, progress, stats, the ring buffer
+ * "events"), which bpf/livepatch.bpf.c fills the same way for the built-in
+ * livepatch. No program runs per patched call: klp_func_redirect is left
+ * to bpftrace; klp-top reads klpx's own per-func call counts from sysfs
+ * (tools/klp-top/calls.c).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -24,13 +25,6 @@
 #include "klpt.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, KLPT_MAX_FUNCS);
-	__type(key, __u64);
-	__type(value, struct klpt_func);
-} funcs SEC(".maps");
 
 static __always_inline void read_patch_name(char *dst, struct klpx_patch *p)
 {
@@ -50,36 +44,6 @@ static __always_inline void read_obj_name(char *dst, struct klpx_object *obj)
 		return;
 	}
 	bpf_probe_read_kernel_str(dst, KLPT_NAME_LEN, name);
-}
-
-/* ---- redirection counts: the hot path ---- */
-
-static __always_inline int on_redirect(struct klpx_func *top,
-				       struct klpx_func *func, bool to_new)
-{
-	__u64 key = (__u64)top;
-	struct klpt_func *f, init = {};
-	struct klpt_stats *st;
-
-	f = bpf_map_lookup_elem(&funcs, &key);
-	if (unlikely(!f)) {
-		init.old_addr = (__u64)BPF_CORE_READ(top, old_func);
-		bpf_probe_read_kernel_str(init.name, sizeof(init.name),
-					  BPF_CORE_READ(top, old_name));
-		bpf_map_update_elem(&funcs, &key, &init, BPF_NOEXIST);
-		f = bpf_map_lookup_elem(&funcs, &key);
-		if (!f) {
-			st = get_stats();
-			if (st)
-				st->func_map_full++;
-			return 0;
-		}
-	}
-	if (to_new)
-		f->to_new++;
-	else
-		f->to_old++;
-	return 0;
 }
 
 /* ---- transitions ---- */
@@ -231,8 +195,6 @@ int BPF_PROG(btf_##event, ##__VA_ARGS__) { return body; }		\
 SEC("raw_tp/" #event)							\
 int BPF_PROG(raw_##event, ##__VA_ARGS__) { return body; }
 
-KLPT_PROG(klp_func_redirect, on_redirect(top, func, to_new),
-	  struct klpx_func *top, struct klpx_func *func, bool to_new)
 KLPT_PROG(klp_task_switch, on_task_switch(t, from, to, how),
 	  struct task_struct *t, int from, int to, int how)
 KLPT_PROG(klp_stack_check_fail, on_check_fail(t, reason, func ? BPF_CORE_READ(func, old_name) : NULL),

@@ -11,23 +11,8 @@
 
 #define KLPT_NAME_LEN	56	/* patch and function names */
 #define KLPT_COMM_LEN	16	/* TASK_COMM_LEN */
-#define KLPT_MAX_FUNCS	4096	/* functions with redirection counts */
 #define KLPT_MAX_TASKS	65536	/* tasks with a per-task record (LRU) */
 #define KLPT_NR_HOW	8	/* enum klpx_how values, and one spare */
-
-/*
- * Redirection counts of one patched function, per CPU (summed by
- * klp-top).  Key: the address of the klpx_func on top of the function's
- * func stack (__u64): no memory is read per call to make it.  Two patches
- * on one function give two entries with the same @old_addr, which klp-top
- * adds up.
- */
-struct klpt_func {
-	__u64 to_new;		/* calls answered by new code */
-	__u64 to_old;		/* calls answered by the original code */
-	__u64 old_addr;		/* the old function's address */
-	char name[KLPT_NAME_LEN];
-};
 
 /*
  * One task seen by the transition events.  Key: pid (__u32).  Records of
@@ -119,7 +104,6 @@ struct klpt_stats {
 	__u64 events;		/* sent to the ring buffer */
 	__u64 dropped;		/* ring buffer full: lost */
 	__u64 task_map_full;	/* a task record could not be stored */
-	__u64 func_map_full;	/* a function's counts could not be stored */
 };
 
 /*

@@ -310,14 +310,13 @@ static void read_stats(struct view *v)
 	struct klpt_stats s[nr_cpus];
 	__u32 zero = 0;
 
-	v->events = v->dropped = v->task_map_full = v->func_map_full = 0;
+	v->events = v->dropped = v->task_map_full = 0;
 	if (bpf_map_lookup_elem(stats_fd, &zero, s))
 		return;
 	for (int i = 0; i < nr_cpus; i++) {
 		v->events += s[i].events;
 		v->dropped += s[i].dropped;
 		v->task_map_full += s[i].task_map_full;
-		v->func_map_full += s[i].func_map_full;
 	}
 }
 
@@ -328,53 +327,6 @@ static const struct func_row *find_func(const struct func_row *rows, int n,
 		if (rows[i].addr == addr)
 			return &rows[i];
 	return NULL;
-}
-
-static struct func_row *row_for(struct func_row *rows, int *n, __u64 addr)
-{
-	for (int i = 0; i < *n; i++)
-		if (rows[i].addr == addr)
-			return &rows[i];
-	if (*n == KLPT_MAX_FUNCS)
-		return NULL;
-	rows[*n].addr = addr;
-	return &rows[(*n)++];
-}
-
-/*
- * Sums the per-CPU counts, and the entries of one function (one per patch
- * on it); rates against the previous snapshot.
- */
-static void read_funcs(struct view *v)
-{
-	int fd = bpf_map__fd(skel->maps.funcs), n = 0;
-	struct klpt_func vals[nr_cpus];
-	__u64 key, prev_key, *prev = NULL;
-	struct func_row *rows, *r;
-
-	rows = calloc(KLPT_MAX_FUNCS, sizeof(*rows));
-	if (!rows)
-		return;
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		prev_key = key;
-		prev = &prev_key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue;
-		/* address and name: on the CPU that made the entry only */
-		r = NULL;
-		for (int i = 0; i < nr_cpus && !r; i++)
-			if (vals[i].old_addr) {
-				r = row_for(rows, &n, vals[i].old_addr);
-				if (r)
-					memcpy(r->name, vals[i].name,
-					       sizeof(r->name));
-			}
-		for (int i = 0; r && i < nr_cpus; i++) {
-			r->to_new += vals[i].to_new;
-			r->to_old += vals[i].to_old;
-		}
-	}
-	set_rates(v, rows, n);
 }
 
 /* @rows (malloc'ed) replace the view's functions, with rates against them */
@@ -548,7 +500,7 @@ void collect_snapshot(struct view *v, const struct options *o)
 	if (v->core == CORE_BUILTIN)
 		builtin_snapshot(v);	/* progress from /proc, funcs */
 	else
-		read_funcs(v);
+		calls_snapshot(v);
 	fsort = o->fsort;
 	qsort(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs);
 	read_tasks(v, o);

@@ -147,10 +147,9 @@ void print_json(FILE *f, const struct view *v, const struct options *o)
 		v->now, v->elapsed, core_name(v->core), v->attach);
 	jstr(f, v->missing);
 	fputc(',', f);
-	fprintf(f, "\"events_total\":%llu,\"dropped\":%llu,\"task_map_full\":%llu,\"func_map_full\":%llu,",
+	fprintf(f, "\"events_total\":%llu,\"dropped\":%llu,\"task_map_full\":%llu,",
 		(unsigned long long)v->events, (unsigned long long)v->dropped,
-		(unsigned long long)v->task_map_full,
-		(unsigned long long)v->func_map_full);
+		(unsigned long long)v->task_map_full);
 	json_transition(f, v);
 	json_tasks(f, v, "blockers", v->nr_blockers);
 	if (o->all_tasks)

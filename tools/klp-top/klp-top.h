@@ -44,7 +44,7 @@ struct options {
 struct func_row {
 	__u64 addr;
 	char name[KLPT_NAME_LEN];
-	__u64 to_new, to_old;		/* totals since klp-top attached */
+	__u64 to_new, to_old;		/* totals (klpx: since each patch's enable) */
 	double new_rate, old_rate;	/* per second, last interval */
 };
 
@@ -75,7 +75,7 @@ struct view {
 	unsigned long nr_recent;	/* ever received */
 	unsigned long interval_first;	/* nr_recent at the last snapshot but one */
 	unsigned long last_snap;	/* nr_recent at the last snapshot */
-	__u64 events, dropped, task_map_full, func_map_full;
+	__u64 events, dropped, task_map_full;
 };
 
 /* collect.c */
@@ -89,6 +89,7 @@ const char *core_name(enum core c);
 int read_line(const char *path, char *buf, size_t len);
 double mono_now(void);
 void set_rates(struct view *v, struct func_row *rows, int n);
+void calls_snapshot(struct view *v);
 
 /* builtin.c: the kernel's built-in livepatch */
 int builtin_open(struct view *v, bool verbose, int *progress_fd,
