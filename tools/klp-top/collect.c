@@ -211,16 +211,17 @@ static void seed(struct view *v)
 		bpf_map_update_elem(tasks_fd, &pid, &t,
 				    BPF_ANY);
 	}
-	/* counters: what the file says plus what happened meanwhile */
-	if (!bpf_map_lookup_elem(progress_fd, &zero, &p)) {
-		p.nr_tasks = nr;
-		p.switched += switched;
-		/* the header's failed checks include the rows' (the file
-		 * knows those of tasks still blocked, not of those gone) */
-		p.fails += fails_before;
-		bpf_map_update_elem(progress_fd, &zero,
-				    &p, 0);
-	}
+	/*
+	 * counters: what the file says plus what the BPF side counts from
+	 * the new generation on; the header's failed checks include the
+	 * rows' (the file knows those of tasks still blocked, not of those
+	 * gone). Added at each read (collect_snapshot()): a read-modify-
+	 * write of the map here would lose the events counted meanwhile.
+	 */
+	v->seed_gen = gen;
+	v->seed_nr = nr;
+	v->seed_switched = switched;
+	v->seed_fails = fails_before;
 	v->seeded = true;
 out:
 	fclose(f);
@@ -494,6 +495,11 @@ void collect_snapshot(struct view *v, const struct options *o)
 	v->elapsed = t - v->now;
 	v->now = t;
 	bpf_map_lookup_elem(progress_fd, &zero, &v->prog);
+	if (v->seeded && v->prog.gen == v->seed_gen) {
+		v->prog.nr_tasks += v->seed_nr;
+		v->prog.switched += v->seed_switched;
+		v->prog.fails += v->seed_fails;
+	}
 	v->in_transition = transition_running(v->sysfs, NULL, v->sysfs_patch,
 					      sizeof(v->sysfs_patch));
 	read_stats(v);

@@ -64,6 +64,11 @@ struct view {
 	bool in_transition;		/* sysfs: some patch's transition is 1 */
 	char sysfs_patch[KLPT_NAME_LEN];	/* ... that patch */
 	bool seeded;			/* started mid-transition */
+	/* what the tasks file said at the seed, added to the BPF side's
+	 * counters of that generation when read (never written back: the
+	 * BPF programs count into the same map meanwhile) */
+	__u32 seed_gen, seed_nr, seed_switched;
+	__u64 seed_fails;
 	char missing[512];		/* probe points the kernel lacks */
 	struct func_row *funcs;
 	int nr_funcs;
