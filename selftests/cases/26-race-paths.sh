@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-timeout: 660
+# vm-timeout: 900
 # vm-append: mitigations=auto
 # The fast and the slow path: every call answered by the right version
 # while patches come, go, reverse and replace under hammering callers.
