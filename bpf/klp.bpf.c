@@ -56,18 +56,7 @@ static __always_inline int on_transition_start(struct klpx_patch *patch,
 
 	if (!p)
 		return 0;
-	/* a fresh record: counters of the last transition are dropped */
-	p->active = 0;
-	p->gen++;
-	p->target = target;
-	p->nr_tasks = nr;
-	p->start_ns = bpf_ktime_get_ns();
-	p->end_ns = 0;
-	p->duration_ns = 0;
-	p->switched = p->forks = p->fails = p->signals = 0;
-	for (int i = 0; i < KLPT_NR_HOW; i++)
-		p->how[i] = 0;
-	p->reversals = p->forced = 0;
+	progress_restart(p, target, nr);
 	read_patch_name(p->patch, patch);
 	p->active = 1;
 

@@ -55,6 +55,26 @@ static __always_inline struct klpt_progress *get_progress(void)
 }
 
 /* reserves an event, or counts the drop; the caller fills and submits */
+/*
+ * A transition starts: a fresh record of generation gen + 1, counters of
+ * the last one dropped; the caller writes the patch name, then sets
+ * @active.
+ */
+static __always_inline void progress_restart(struct klpt_progress *p,
+					     int target, __u32 nr_tasks)
+{
+	p->active = 0;
+	p->gen++;
+	p->target = target;
+	p->nr_tasks = nr_tasks;
+	p->start_ns = bpf_ktime_get_ns();
+	p->end_ns = p->duration_ns = 0;
+	p->switched = p->forks = p->fails = p->signals = 0;
+	for (int i = 0; i < KLPT_NR_HOW; i++)
+		p->how[i] = 0;
+	p->reversals = p->forced = 0;
+}
+
 static __always_inline struct klpt_event *event_new(__u32 type)
 {
 	struct klpt_stats *st = get_stats();

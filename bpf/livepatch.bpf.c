@@ -79,16 +79,7 @@ int BPF_PROG(lp_init_transition, struct klp_patch *patch, int state)
 
 	if (!p)
 		return 0;
-	p->active = 0;
-	p->gen++;
-	p->target = state;
-	p->nr_tasks = 0;	/* klp-top counts them in /proc */
-	p->start_ns = bpf_ktime_get_ns();
-	p->end_ns = p->duration_ns = 0;
-	p->switched = p->forks = p->fails = p->signals = 0;
-	for (int i = 0; i < KLPT_NR_HOW; i++)
-		p->how[i] = 0;
-	p->reversals = p->forced = 0;
+	progress_restart(p, state, 0);	/* klp-top counts the tasks in /proc */
 	lp_patch_name(p->patch, patch);
 	p->active = 1;
 
