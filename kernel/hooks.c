@@ -2,14 +2,20 @@
 /*
  * hooks.c - registering and releasing the ftrace hook of an old function.
  *
- * A hook is an ftrace direct call from the old function's fentry site to
- * a call slot of klpx.ko (slots.h): register_ftrace_direct() when the
- * first func goes on the function's stack, unregister_ftrace_direct()
- * when the last one has left. The direct call is ftrace's legacy
- * direct_ops, which other IPMODIFY users must negotiate with and cannot
- * (it has no ops_func): the kernel's built-in livepatch and klpx refuse
- * each other's functions with -EBUSY, both ways, as do a BPF trampoline
- * and klpx.
+ * A hook is registered when the first func goes on the function's stack
+ * and unregistered when the last one has left. It is one of two kinds,
+ * chosen when it is made by the parameter direct_calls:
+ * - direct (1, the default): an ftrace direct call from the old
+ *   function's fentry site to a call slot of klpx.ko (slots.h), with its
+ *   fast path. It is ftrace's legacy direct_ops, which other IPMODIFY
+ *   users must negotiate with and cannot (it has no ops_func): the
+ *   kernel's built-in livepatch and klpx refuse each other's functions
+ *   with -EBUSY, both ways, as do a BPF trampoline (fentry/fexit) and klpx;
+ * - ftrace_ops (0): an IPMODIFY ftrace_ops whose handler makes the slow
+ *   path's choice on every call, as the built-in livepatch does. A BPF
+ *   trampoline shares a function with it (ftrace asks the trampoline to
+ *   go through the ops, either order); another IPMODIFY user still gets
+ *   -EBUSY.
  *
  * Registering and unregistering a direct call waits for an RCU-tasks
  * grace period in two cases, which a kthread that rarely schedules
@@ -76,6 +82,12 @@ static struct klpx_ops *klpx_anchor;
 
 static bool hold_anchor = true;
 
+/* read when a hook is made; a hook keeps its kind until it is released */
+static bool direct_calls = true;
+module_param(direct_calls, bool, 0644);
+MODULE_PARM_DESC(direct_calls,
+		 "hook newly patched functions with a direct call (1: fast path) or an IPMODIFY ftrace_ops (0: BPF fentry/fexit programs can attach to them)");
+
 static void klpx_hook_hand_over(struct klpx_ops *ops);
 
 /* the anchor goes unless held or some hook still needs it; klpx_mutex */
@@ -135,6 +147,22 @@ static bool klpx_hook_releasing(unsigned long old_addr)
 	return found;
 }
 
+/*
+ * Both kinds wait for an RCU-tasks grace period: a direct call when its
+ * slot's address loses its only user, a dynamic ftrace_ops always. After
+ * it no task is inside the slot or the handler.
+ */
+static void klpx_hook_unregister(struct klpx_ops *ops)
+{
+	if (ops->direct) {
+		WARN_ON(unregister_ftrace_direct(ops->loc,
+						 klpx_slot_addr(ops->slot)));
+		return;
+	}
+	WARN_ON(unregister_ftrace_function(&ops->fops));
+	ftrace_free_filter(&ops->fops);
+}
+
 /* unregisters the hooks handed over, one at a time, with no lock held */
 static void klpx_release_fn(struct work_struct *work)
 {
@@ -147,9 +175,7 @@ static void klpx_release_fn(struct work_struct *work)
 		spin_unlock(&klpx_release_lock);
 		if (!ops)
 			return;
-		/* the slot's only user: waits until no task can be in it */
-		WARN_ON(unregister_ftrace_direct(ops->loc,
-						 klpx_slot_addr(ops->slot)));
+		klpx_hook_unregister(ops);
 		klpx_slot_free(ops->slot);
 		spin_lock(&klpx_release_lock);
 		list_del(&ops->node);
@@ -256,7 +282,16 @@ static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
 	 * live patch or IPMODIFY user owns the function, or a BPF trampoline,
 	 * or ftrace is off (docs/patch-author.md).
 	 */
-	ret = register_ftrace_direct(ops->loc, klpx_slot_addr(ops->slot));
+	if (ops->direct) {
+		ret = register_ftrace_direct(ops->loc, klpx_slot_addr(ops->slot));
+	} else {
+		ret = ftrace_set_filter_ip(&ops->fops, ops->loc, 0, 0);
+		if (!ret) {
+			ret = register_ftrace_function(&ops->fops);
+			if (ret)
+				ftrace_free_filter(&ops->fops);
+		}
+	}
 	if (ret)
 		pr_err("failed to register ftrace handler for function '%s' (%d)\n",
 		       func->old_name, ret);
@@ -272,8 +307,12 @@ __attribute__((__noipa__)) noinline void klpx_hooks_anchor(void)
 	barrier();
 }
 
-/* A new ops for @addr, with a slot; NULL (-errno in *@ret) if none. */
-static struct klpx_ops *klpx_ops_alloc(unsigned long addr, int *ret)
+/*
+ * A new hook for @addr, @direct or not, with a slot (the key of
+ * klpx_hook_lookup_rcu() for both kinds); NULL (-errno in *@ret) if none.
+ */
+static struct klpx_ops *klpx_ops_alloc(unsigned long addr, bool direct,
+				       int *ret)
 {
 	struct klpx_ops *ops = kzalloc(sizeof(*ops), GFP_KERNEL);
 
@@ -282,6 +321,11 @@ static struct klpx_ops *klpx_ops_alloc(unsigned long addr, int *ret)
 		return NULL;
 	ops->old_addr = addr;
 	ops->loc = klpx_ftrace_location(addr);
+	ops->direct = direct;
+	/* PERMANENT: ftrace_enabled=0 is refused, as for a direct call */
+	ops->fops.func = klpx_ops_handler;
+	ops->fops.flags = FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_SAVE_REGS |
+			  FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
 	INIT_LIST_HEAD(&ops->func_stack);
 	*ret = klpx_slot_alloc(ops);
 	if (*ret < 0) {
@@ -305,7 +349,7 @@ static int klpx_anchor_get(struct klpx_func *func)
 		return 0;
 	if (klpx_hook_releasing(addr))
 		klpx_hooks_wait_released();
-	ops = klpx_ops_alloc(addr, &ret);
+	ops = klpx_ops_alloc(addr, true, &ret);
 	if (!ops)
 		return ret;
 	ret = klpx_hook_register(ops, func);
@@ -328,6 +372,7 @@ int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp)
 	unsigned long addr = (unsigned long)func->old_func;
 	unsigned long loc = klpx_ftrace_location(addr);
 	const char *pname = klpx_patch_name(func->obj->patch);
+	bool direct = READ_ONCE(direct_calls);
 	struct klpx_ops *ops;
 	int ret;
 
@@ -344,10 +389,12 @@ int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp)
 		return -EINVAL;
 	if (klpx_hook_releasing(addr))
 		klpx_hooks_wait_released();
-	ret = klpx_anchor_get(func);
-	if (ret)
-		return ret;
-	ops = klpx_ops_alloc(addr, &ret);
+	if (direct) {
+		ret = klpx_anchor_get(func);
+		if (ret)
+			return ret;
+	}
+	ops = klpx_ops_alloc(addr, direct, &ret);
 	if (!ops) {
 		if (ret == -ENOSPC)
 			pr_err("patch '%s': no call slot left for '%s' (%d functions are patched)\n",
@@ -383,6 +430,14 @@ int klpx_hooks_init(void)
 	return 0;
 }
 
+/* the path of @ops's calls, as the hooks file shows it */
+static const char *klpx_hook_path(struct klpx_ops *ops)
+{
+	if (!ops->direct)
+		return "ftrace_ops";
+	return klpx_slot_is_fast(ops->slot) ? "fast" : "slow";
+}
+
 static int klpx_hooks_show(struct seq_file *m, void *v)
 {
 	struct klpx_ops *ops;
@@ -394,11 +449,12 @@ static int klpx_hooks_show(struct seq_file *m, void *v)
 	klpx_for_each_hook(ops)
 		seq_printf(m, "%ps\t%s\t%s\n", (void *)ops->old_addr,
 			   list_empty(&ops->func_stack) ? "parked" : "serving",
-			   klpx_slot_is_fast(ops->slot) ? "fast" : "slow");
+			   klpx_hook_path(ops));
 	mutex_unlock(&klpx_mutex);
 	spin_lock(&klpx_release_lock);
 	list_for_each_entry(ops, &klpx_ops_releasing, node)
-		seq_printf(m, "%ps\treleasing\tslow\n", (void *)ops->old_addr);
+		seq_printf(m, "%ps\treleasing\t%s\n", (void *)ops->old_addr,
+			   ops->direct ? "slow" : "ftrace_ops");
 	spin_unlock(&klpx_release_lock);
 	return 0;
 }

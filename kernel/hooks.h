@@ -20,6 +20,12 @@
  * @old_addr:	the old function
  * @loc:	its fentry call, where ftrace calls @slot directly
  * @slot:	its call slot (slots.h), owned from creation to release
+ * @direct:	how ftrace calls it, fixed at creation (parameter
+ *		direct_calls): true, a direct call from @loc to @slot; false,
+ *		@fops, an IPMODIFY ftrace_ops on @loc whose handler
+ *		(klpx_ops_handler()) chooses as the slow slot does, and which
+ *		a BPF trampoline can share
+ * @fops:	the ftrace_ops of a hook that is not @direct
  * @parked_at:	jiffies when its stack became empty (klpx_mutex)
  * @parked_by:	the patch module of the last func that left it (klpx_mutex;
  *		compared, never dereferenced)
@@ -31,6 +37,8 @@ struct klpx_ops {
 	unsigned long old_addr;
 	unsigned long loc;
 	unsigned int slot;
+	bool direct;
+	struct ftrace_ops fops;
 	unsigned long parked_at;
 	struct module *parked_by;
 	struct rcu_head rcu;
@@ -55,5 +63,8 @@ void klpx_hooks_exit(void);
 
 /* patch.c: puts each hook on the fast or the slow path (slots.h) */
 void klpx_hooks_refresh(void);
+/* patch.c: the handler of a hook that is not direct */
+void klpx_ops_handler(unsigned long ip, unsigned long parent_ip,
+		      struct ftrace_ops *fops, struct ftrace_regs *fregs);
 
 #endif /* _KLPX_HOOKS_H */

@@ -23,6 +23,9 @@
  * touches it is published (klpx_transition_start()); it goes fast again
  * only from klpx_hooks_refresh(), under klpx_mutex, when the transition
  * has completed or was cancelled.
+ * A hook made while the parameter direct_calls is 0 is an IPMODIFY
+ * ftrace_ops instead (hooks.c): its handler, klpx_ops_handler(), always
+ * takes the slow path's choice, and its slot is never called.
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
@@ -74,32 +77,27 @@ static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_ops *ops,
 	return func;
 }
 
-/**
- * klpx_slow_target() - where a call through a slow slot goes
- * @slot:	the slot the call came through
- * @ret_ip:	the return address of the old function's fentry call
- *
- * Called by klpx_slow_common (slots_64.S) with the old function's
- * arguments saved. Returns the address the call continues at, or 0 for
- * the original code.
+/*
+ * Where a call of @ops's function by current goes: the new code's address,
+ * or 0 for the original code; counted, and traced while ftrace's recursion
+ * guard allows (@ip, @parent_ip: the call's fentry site and caller).
+ * Preemption off.
  */
-unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
+static __always_inline unsigned long klpx_hook_target(struct klpx_ops *ops,
+						      unsigned long ip,
+						      unsigned long parent_ip)
 {
 	unsigned long to = 0;
 	struct klpx_func *func, *top;
-	struct klpx_ops *ops;
 	int bit;
 
-	/* the func stack is read with preemption off */
-	preempt_disable_notrace();
 	/*
 	 * A call from inside klp_func_redirect's probes (a BPF program that
 	 * calls a patched function) gets the same answer as any other (the
 	 * fast path, which traces nothing, would give it too); it is traced
 	 * only while ftrace's recursion guard allows (one level of nesting).
 	 */
-	bit = ftrace_test_recursion_trylock(ret_ip - MCOUNT_INSN_SIZE, ret_ip);
-	ops = klpx_slot_ops(slot);
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (unlikely(!ops))
 		goto out;
 	func = klpx_stack_answer(ops, &top);
@@ -113,8 +111,51 @@ unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
 out:
 	if (bit >= 0)
 		ftrace_test_recursion_unlock(bit);
+	return to;
+}
+
+/**
+ * klpx_slow_target() - where a call through a slow slot goes
+ * @slot:	the slot the call came through
+ * @ret_ip:	the return address of the old function's fentry call
+ *
+ * Called by klpx_slow_common (slots_64.S) with the old function's
+ * arguments saved. Returns the address the call continues at, or 0 for
+ * the original code.
+ */
+unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
+{
+	unsigned long to;
+
+	/* the func stack is read with preemption off */
+	preempt_disable_notrace();
+	to = klpx_hook_target(klpx_slot_ops(slot), ret_ip - MCOUNT_INSN_SIZE,
+			      ret_ip);
 	preempt_enable_notrace();
 	return to;
+}
+
+/**
+ * klpx_ops_handler() - the ftrace_ops handler of a hook that is not direct
+ *
+ * ftrace calls it at the old function's entry with the registers saved
+ * (FTRACE_OPS_FL_SAVE_REGS); it makes the call continue where the slow
+ * slot would send it. Like the slow slot, it never changes the answer for
+ * recursion: a task inside it runs (preemption is off), and one stopped
+ * in ftrace's trampoline after it has the old function on its stack.
+ */
+void notrace klpx_ops_handler(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *fops,
+			      struct ftrace_regs *fregs)
+{
+	struct klpx_ops *ops = container_of(fops, struct klpx_ops, fops);
+	unsigned long to;
+
+	preempt_disable_notrace();
+	to = klpx_hook_target(ops, ip, parent_ip);
+	preempt_enable_notrace();
+	if (to)
+		ftrace_instruction_pointer_set(fregs, to);
 }
 
 /**
@@ -170,6 +211,9 @@ void klpx_hooks_refresh(void)
 
 	lockdep_assert_held(&klpx_mutex);
 	klpx_for_each_hook(ops) {
+		/* ftrace never calls the slot of a hook that is not direct */
+		if (!ops->direct)
+			continue;
 		to = klpx_hook_fast_target(ops);
 		if (to)
 			klpx_slot_set_fast(ops->slot, to);

@@ -20,25 +20,11 @@ bt_start()
 	local cmd
 	cmd=$(oneliner "$1")
 	[ -n "$cmd" ] || fail "no one-liner '$1' in docs/bpftrace.md"
-	BT_OUT=/tmp/bt.$1.$$
-	eval "exec $cmd" >"$BT_OUT" 2>&1 &
-	BT_PID=$!
-	on_cleanup "kill $BT_PID 2>/dev/null; rm -f $BT_OUT"
-	loop_until "grep -q '^Attaching' $BT_OUT || ! kill -0 $BT_PID 2>/dev/null" 90 ||
-		fail "bpftrace did not attach: $(cat "$BT_OUT")"
-	kill -0 $BT_PID 2>/dev/null || fail "bpftrace exited: $(cat "$BT_OUT")"
+	bpftrace_start "$1" "$cmd"
 }
 
-# bt_stop: interrupt it (maps are printed then) and print its output
-bt_stop()
-{
-	# under TCG, detaching many probes can take long: INT, then TERM
-	kill -INT $BT_PID
-	loop_until "! kill -0 $BT_PID 2>/dev/null" 60 ||
-		{ kill -TERM $BT_PID; loop_until "! kill -0 $BT_PID 2>/dev/null" 60; } ||
-		fail "bpftrace did not stop"
-	cat "$BT_OUT"
-}
+# bt_stop: its output, maps included
+bt_stop() { bpftrace_stop; }
 
 # Steps: a sleeper blocks patch1 (signals off); one-liner "blockers" runs.
 # Expect: it prints the sleeper's pid, comm, reason 3 and klpx_target_wait.

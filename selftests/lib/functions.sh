@@ -427,6 +427,31 @@ no_signals()
 	set_param signal_delay_ms 600000
 }
 
+# bpftrace_start NAME CMDLINE: run the bpftrace command line CMDLINE in
+# the background until bpftrace_stop, once it has attached (it fails the
+# case if bpftrace exits first).  BT_OUT is its output, BT_PID its pid.
+bpftrace_start()
+{
+	BT_OUT=/tmp/bt.$1.$$
+	eval "exec $2" >"$BT_OUT" 2>&1 &
+	BT_PID=$!
+	on_cleanup "kill $BT_PID 2>/dev/null; rm -f $BT_OUT"
+	loop_until "grep -q '^Attaching' $BT_OUT || ! kill -0 $BT_PID 2>/dev/null" 90 ||
+		fail "bpftrace did not attach: $(cat "$BT_OUT")"
+	kill -0 $BT_PID 2>/dev/null || fail "bpftrace exited: $(cat "$BT_OUT")"
+}
+
+# bpftrace_stop: interrupt it (maps are printed then) and print its output
+bpftrace_stop()
+{
+	# under TCG, detaching many probes can take long: INT, then TERM
+	kill -INT $BT_PID
+	loop_until "! kill -0 $BT_PID 2>/dev/null" 60 ||
+		{ kill -TERM $BT_PID; loop_until "! kill -0 $BT_PID 2>/dev/null" 60; } ||
+		fail "bpftrace did not stop"
+	cat "$BT_OUT"
+}
+
 # answer: what klpx_test_target's patched function answers a new task.
 answer()
 {
