@@ -70,6 +70,11 @@ LIST_HEAD(klpx_ops_list);
 static LIST_HEAD(klpx_ops_releasing);
 static DEFINE_SPINLOCK(klpx_release_lock);
 
+/*
+ * The release and park works: unbound and high priority, so that on a
+ * saturated host a release waits for ftrace's grace period, not for a CPU.
+ */
+static struct workqueue_struct *klpx_hooks_wq;
 static void klpx_release_fn(struct work_struct *work);
 static DECLARE_WORK(klpx_release_work, klpx_release_fn);
 static void klpx_park_fn(struct work_struct *work);
@@ -196,7 +201,7 @@ static void klpx_hook_hand_over(struct klpx_ops *ops)
 	spin_lock(&klpx_release_lock);
 	list_add_tail(&ops->node, &klpx_ops_releasing);
 	spin_unlock(&klpx_release_lock);
-	queue_work(system_unbound_wq, &klpx_release_work);
+	queue_work(klpx_hooks_wq, &klpx_release_work);
 }
 
 /* hands @ops (parked) to the release worker, and the anchor after the last */
@@ -221,7 +226,7 @@ void klpx_hook_put(struct klpx_ops *ops, struct module *by)
 	ops->parked_at = jiffies;
 	ops->parked_by = by;
 	/* not mod_delayed_work(): puts in a row must not hold off a release */
-	queue_delayed_work(system_unbound_wq, &klpx_park_work,
+	queue_delayed_work(klpx_hooks_wq, &klpx_park_work,
 			   msecs_to_jiffies(KLPX_PARK_MS));
 }
 
@@ -242,7 +247,7 @@ static void klpx_park_fn(struct work_struct *work)
 			waiting = true;
 	}
 	if (waiting)
-		mod_delayed_work(system_unbound_wq, &klpx_park_work, expiry);
+		mod_delayed_work(klpx_hooks_wq, &klpx_park_work, expiry);
 	mutex_unlock(&klpx_mutex);
 }
 
@@ -427,7 +432,8 @@ int klpx_hooks_init(void)
 		pr_err("no ftrace site in klpx_hooks_anchor: cannot load\n");
 		return -ENODEV;
 	}
-	return 0;
+	klpx_hooks_wq = alloc_workqueue("klpx_hooks", WQ_UNBOUND | WQ_HIGHPRI, 0);
+	return klpx_hooks_wq ? 0 : -ENOMEM;
 }
 
 /* the path of @ops's calls, as the hooks file shows it */
@@ -482,4 +488,5 @@ void klpx_hooks_exit(void)
 	}
 	mutex_unlock(&klpx_mutex);
 	klpx_hooks_wait_released();
+	destroy_workqueue(klpx_hooks_wq);
 }
