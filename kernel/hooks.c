@@ -36,7 +36,7 @@
  *   slot is slow, klpx_slow_target() finds the stack empty and lets the
  *   original code run (exactly right for a function no patch replaces),
  *   and the next patch of that function takes it back at no cost;
- * - a hook parked for KLPX_PARK_MS, or whose module goes, or whose last
+ * - a hook parked for park_ms (a parameter, 2 s by default), or whose module goes, or whose last
  *   patch's module goes, or all of them when klpx unloads, is handed to a
  *   worker that unregisters it and then gives its slot back (that grace
  *   period is also what makes the slot free: no task is inside it).
@@ -59,6 +59,7 @@
 #define pr_fmt(fmt) "klpx: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -80,7 +81,34 @@ static DECLARE_WORK(klpx_release_work, klpx_release_fn);
 static void klpx_park_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(klpx_park_work, klpx_park_fn);
 
-#define KLPX_PARK_MS	2000
+/*
+ * Set by klpx_hooks_exit() under the parameters' lock, which the
+ * parameters' set callbacks run under: from then on they change the value
+ * only (klpx_hooks_wq goes).
+ */
+static bool klpx_hooks_closing;
+
+/* read at each park and each look at the parked hooks */
+static unsigned int park_ms = 2000;
+
+/* a new park_ms applies at once to the hooks parked already */
+static int klpx_park_ms_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_uint(val, kp);
+
+	/* NULL while klpx loads: nothing is parked yet */
+	if (!ret && klpx_hooks_wq && !klpx_hooks_closing)
+		mod_delayed_work(klpx_hooks_wq, &klpx_park_work, 0);
+	return ret;
+}
+
+static const struct kernel_param_ops klpx_park_ms_ops = {
+	.set = klpx_park_ms_set,
+	.get = param_get_uint,
+};
+module_param_cb(park_ms, &klpx_park_ms_ops, &park_ms, 0644);
+MODULE_PARM_DESC(park_ms,
+		 "release a hook this long after its last patch left it (0: at once), unless a new patch takes it back");
 
 /* the anchor's hook (klpx_mutex) */
 static struct klpx_ops *klpx_anchor;
@@ -111,7 +139,7 @@ static int klpx_hold_anchor_set(const char *val, const struct kernel_param *kp)
 {
 	int ret = param_set_bool(val, kp);
 
-	if (ret)
+	if (ret || klpx_hooks_closing)
 		return ret;
 	mutex_lock(&klpx_mutex);
 	klpx_anchor_put_if_idle();
@@ -227,13 +255,13 @@ void klpx_hook_put(struct klpx_ops *ops, struct module *by)
 	ops->parked_by = by;
 	/* not mod_delayed_work(): puts in a row must not hold off a release */
 	queue_delayed_work(klpx_hooks_wq, &klpx_park_work,
-			   msecs_to_jiffies(KLPX_PARK_MS));
+			   msecs_to_jiffies(READ_ONCE(park_ms)));
 }
 
 /* releases the hooks parked long enough; looks again while some wait */
 static void klpx_park_fn(struct work_struct *work)
 {
-	unsigned long expiry = msecs_to_jiffies(KLPX_PARK_MS);
+	unsigned long expiry = msecs_to_jiffies(READ_ONCE(park_ms));
 	struct klpx_ops *ops, *tmp;
 	bool waiting = false;
 
@@ -277,6 +305,32 @@ bool klpx_hooks_release_module(struct module *mod)
 	return wait;
 }
 
+/*
+ * Registers @ops's ftrace_ops. A BPF trampoline on the function answers
+ * -EAGAIN while it is being changed (ftrace asks it to share, and it does
+ * not wait for its own lock): tried again, a bounded number of times.
+ * On failure ftrace may have had the ops on its list for a moment without
+ * waiting for its callers (its rollback does not): the caller must
+ * klpx_sync_handlers() before freeing @ops.
+ */
+static int klpx_hook_register_fops(struct klpx_ops *ops)
+{
+	int ret, tries = 100;
+
+	ret = ftrace_set_filter_ip(&ops->fops, ops->loc, 0, 0);
+	if (ret)
+		return ret;
+	do {
+		ret = register_ftrace_function(&ops->fops);
+		if (ret != -EAGAIN)
+			break;
+		msleep(10);
+	} while (--tries);
+	if (ret)
+		ftrace_free_filter(&ops->fops);
+	return ret;
+}
+
 static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
 {
 	int ret;
@@ -284,19 +338,13 @@ static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
 	/*
 	 * Upstream's words (its selftests compare them); "failed to patch
 	 * object" and "failed to enable patch '<name>'" follow. -EBUSY: another
-	 * live patch or IPMODIFY user owns the function, or a BPF trampoline,
-	 * or ftrace is off (docs/patch-author.md).
+	 * live patch or IPMODIFY user owns the function, or a BPF trampoline
+	 * and @ops is direct, or ftrace is off (docs/patch-author.md).
 	 */
-	if (ops->direct) {
+	if (ops->direct)
 		ret = register_ftrace_direct(ops->loc, klpx_slot_addr(ops->slot));
-	} else {
-		ret = ftrace_set_filter_ip(&ops->fops, ops->loc, 0, 0);
-		if (!ret) {
-			ret = register_ftrace_function(&ops->fops);
-			if (ret)
-				ftrace_free_filter(&ops->fops);
-		}
-	}
+	else
+		ret = klpx_hook_register_fops(ops);
 	if (ret)
 		pr_err("failed to register ftrace handler for function '%s' (%d)\n",
 		       func->old_name, ret);
@@ -417,7 +465,12 @@ out:
 
 err_slot:
 	list_del_rcu(&func->stack_node);
-	/* ftrace never called it: free for the next one at once */
+	/*
+	 * ftrace never called a direct hook's slot; a refused ftrace_ops was
+	 * on ftrace's list for a moment (klpx_hook_register_fops())
+	 */
+	if (!ops->direct)
+		klpx_sync_handlers();
 	klpx_slot_free(ops->slot);
 	kfree(ops);
 err_anchor:
@@ -477,6 +530,9 @@ void klpx_hooks_exit(void)
 {
 	struct klpx_ops *ops, *tmp;
 
+	kernel_param_lock(THIS_MODULE);
+	klpx_hooks_closing = true;
+	kernel_param_unlock(THIS_MODULE);
 	cancel_delayed_work_sync(&klpx_park_work);
 	mutex_lock(&klpx_mutex);
 	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node)

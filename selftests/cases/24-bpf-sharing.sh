@@ -56,8 +56,9 @@ case_unpatched()
 run_case "a BPF fentry/fexit program counts every call of an unpatched function" case_unpatched
 
 # Steps: klpx_sample enabled (direct call, the default); bpftrace kfunc on
-# the patched function; then the patch disabled (its hook parked) and
-# bpftrace again; then rmmod klpx_sample and bpftrace once more.
+# the patched function; then, park_ms far out of reach, the patch disabled
+# (its hook parked) and bpftrace again; then rmmod klpx_sample and
+# bpftrace once more.
 # Expect: refused with bpftrace's attach error while the hook serves and
 # while it is parked, the patch answering all along; attaches and counts
 # every call as soon as rmmod has returned.
@@ -69,9 +70,11 @@ case_direct()
 	bt_refused
 	read_cmdline 1
 	assert_eq "$PATCHED" "$CMDLINE" "/proc/cmdline after the refused probe"
+	set_param park_ms 600000
 	disable_lp klpx_sample
-	assert_eq parked "$(awk -v f=$F '$1 == f { print $2 }' /sys/kernel/debug/klpx/hooks)" "the hook after the disable"
+	assert_eq parked "$(hook_state $F)" "the hook after the disable"
 	bt_refused
+	assert_eq parked "$(hook_state $F)" "the hook after the refused probe"
 	unload_lp klpx_sample
 	bpftrace_start released "$BT_COUNT"
 	read_cmdline 10
@@ -80,6 +83,26 @@ case_direct()
 	assert_not_contains "$CMDLINE" "$PATCHED" "/proc/cmdline after rmmod"
 }
 run_case "a direct-call hook, serving or parked, refuses a BPF trampoline cleanly; rmmod frees the function" case_direct
+
+# Steps: klpx_sample enabled and disabled with park_ms=0.
+# Expect: the hook is gone from the hooks file within 30 s (a release
+# waits for an RCU-tasks grace period) and bpftrace attaches, the patch
+# module still loaded.
+case_park_zero()
+{
+	klpx_up
+	set_param park_ms 0
+	load_lp "$M/klpx_sample.ko"
+	disable_lp klpx_sample
+	loop_until "[ -z \"\$(hook_state $F)\" ]" 30 ||
+		fail "hook still there: $(cat /sys/kernel/debug/klpx/hooks)"
+	bpftrace_start park0 "$BT_COUNT"
+	read_cmdline 5
+	bpftrace_stop >/dev/null
+	assert_eq 5 "$(bt_count entries)" "kfunc entries after the release"
+	unload_lp klpx_sample
+}
+run_case "with park_ms=0 a disabled patch's function is free for BPF with its module still loaded" case_park_zero
 
 # Steps: direct_calls=0; klpx_sample enabled; bpftrace counts kfunc and
 # kretfunc; 30 reads; the patch disabled with bpftrace still attached; 10
@@ -145,6 +168,27 @@ case_ftrace_ops_builtin()
 	unload_mod klpx_test_target
 }
 run_case "with direct_calls=0 the built-in livepatch is still refused the function" case_ftrace_ops_builtin
+
+# Steps: the built-in livepatch's test module on klpx_target_answer first;
+# then, direct_calls=0, patch1 on the same function.
+# Expect: patch1's load is refused with EBUSY (ftrace refuses the second
+# IPMODIFY user: klpx waits for ftrace's callers before freeing the hook),
+# the built-in's patch keeps answering.
+case_builtin_then_ftrace_ops()
+{
+	klpx_up
+	set_param direct_calls 0
+	load_mod "$M/klpx_test_target.ko"
+	load_mod "$M/klpx_test_builtin.ko" func=klpx_target_answer
+	on_cleanup 'echo 0 > /sys/kernel/livepatch/klpx_test_builtin/enabled 2>/dev/null; loop_until "[ ! -e /sys/kernel/livepatch/klpx_test_builtin ]"'
+	loop_until "grep -qx 0 /sys/kernel/livepatch/klpx_test_builtin/transition" 30 ||
+		fail "built-in transition did not finish"
+	load_failing_mod "$M/klpx_test_patch1.ko" EBUSY
+	assert_contains "$(dmesg_since_mark)" "klpx: failed to register ftrace handler for function 'klpx_target_answer' (-16)"
+	assert_eq builtin "$(answer)" "answer after klpx's refusal"
+	assert_eq "" "$(hook_state klpx_target_answer)" "klpx's hook after the refusal"
+}
+run_case "with direct_calls=0 klpx is refused a function the built-in livepatch holds, and leaves nothing" case_builtin_then_ftrace_ops
 
 case_core_unload()
 {

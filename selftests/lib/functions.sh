@@ -428,15 +428,18 @@ no_signals()
 }
 
 # bpftrace_start NAME CMDLINE: run the bpftrace command line CMDLINE in
-# the background until bpftrace_stop, once it has attached (it fails the
-# case if bpftrace exits first).  BT_OUT is its output, BT_PID its pid.
+# the background until bpftrace_stop, once every probe is attached (it
+# fails the case if bpftrace exits first).  BT_OUT is its output, BT_PID
+# its pid.  bpftrace prints "Attaching N probes..." before it attaches
+# them; with __BPFTRACE_NOTIFY_PROBES_ATTACHED set (its own test suite's
+# hook) it prints that word once they are.
 bpftrace_start()
 {
 	BT_OUT=/tmp/bt.$1.$$
-	eval "exec $2" >"$BT_OUT" 2>&1 &
+	eval "exec env __BPFTRACE_NOTIFY_PROBES_ATTACHED=1 $2" >"$BT_OUT" 2>&1 &
 	BT_PID=$!
 	on_cleanup "kill $BT_PID 2>/dev/null; rm -f $BT_OUT"
-	loop_until "grep -q '^Attaching' $BT_OUT || ! kill -0 $BT_PID 2>/dev/null" 90 ||
+	loop_until "grep -q '^__BPFTRACE_NOTIFY_PROBES_ATTACHED' $BT_OUT || ! kill -0 $BT_PID 2>/dev/null" 90 ||
 		fail "bpftrace did not attach: $(cat "$BT_OUT")"
 	kill -0 $BT_PID 2>/dev/null || fail "bpftrace exited: $(cat "$BT_OUT")"
 }
@@ -559,8 +562,11 @@ block_in_target()
 	BLOCKER=$SLEEPER
 }
 
-# hook_path FUNC: fast or slow, FUNC's hook in klpx's hooks file
+# hook_path FUNC: fast, slow or ftrace_ops, FUNC's hook in klpx's hooks file
 hook_path() { awk -v f="$1" '$1 == f { print $NF }' /sys/kernel/debug/klpx/hooks; }
+
+# hook_state FUNC: FUNC's hook is serving, parked or releasing (empty: none)
+hook_state() { awk -v f="$1" '$1 == f { print $2 }' /sys/kernel/debug/klpx/hooks; }
 
 # race_stat KEY: a figure of klpx_race_target's stats (calls, mismatches,
 # v0..v7: calls per version)
