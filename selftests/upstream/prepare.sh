@@ -100,14 +100,35 @@ make_mod()
 	fi
 }
 
+# mod_current VARIANT: nothing the variant's modules are built from (their
+# sources and Kbuild, the kernel headers, and for klpx its headers and
+# Module.symvers) changed since the last build: kbuild would do nothing,
+# slowly (it takes 20-60 s to find that out on a busy host).
+mod_current()
+{
+	local v=$1 d=$out/$1/mod inputs
+	[ -f "$d/.built" ] || return 1
+	inputs=("$d" "$KDIR/Makefile" "$KDIR/include/config/auto.conf")
+	[ "$v" = klpx ] && inputs+=("$root/kernel/Module.symvers" "$root/include")
+	[ -z "$(find "${inputs[@]}" -newer "$d/.built" ! -name '*.ko' \
+		! -name '*.o' ! -name '*.mod*' ! -name '.*.cmd' ! -name 'Module.symvers' \
+		! -name modules.order ! -name .built ! -type d -print -quit)" ]
+}
+
 build_mod()
 {
 	local v=$1 d=$out/$1/mod extra=()
+	if mod_current "$v"; then
+		msg "upstream test modules ($v) up to date"
+		return
+	fi
 	[ "$v" = klpx ] && extra=(KBUILD_EXTRA_SYMBOLS="$root/kernel/Module.symvers")
 	msg "building the upstream test modules ($v)"
+	rm -f "$d/.built"
 	make -C "$KDIR" M="$d" "${extra[@]}" modules 2>&1 |
 		{ grep -v '^Skipping BTF generation' || true; }
 	[ "${PIPESTATUS[0]}" = 0 ] || die "building $d failed"
+	touch "$d/.built"
 }
 
 # make_root VARIANT: root/lib/modules/$KVER/extra with a depmod index, so
