@@ -106,10 +106,11 @@ run_case "with park_ms=0 a disabled patch's function is free for BPF with its mo
 
 # Steps: direct_calls=0; klpx_sample enabled; bpftrace counts kfunc and
 # kretfunc; 30 reads; the patch disabled with bpftrace still attached; 10
-# reads; bpftrace stopped; rmmod.
+# reads; rmmod klpx_sample, bpftrace still attached; 5 reads.
 # Expect: the hook's path is ftrace_ops; the 30 reads answer the patch and
 # are counted by bpftrace and by the func's calls_new; the 10 reads after
-# the disable answer the original and are counted too (40 in all).
+# the disable answer the original; the hook is gone after rmmod and the
+# program keeps counting (45 entries and returns in all).
 case_ftrace_ops()
 {
 	klpx_up
@@ -123,10 +124,13 @@ case_ftrace_ops()
 	disable_lp klpx_sample
 	read_cmdline 10
 	assert_not_contains "$CMDLINE" "$PATCHED" "/proc/cmdline after the disable"
-	bpftrace_stop >/dev/null
-	assert_eq 40 "$(bt_count entries)" "kfunc entries"
-	assert_eq 40 "$(bt_count returns)" "kretfunc returns"
+	# the hook goes with the module while the BPF program stays attached
 	unload_lp klpx_sample
+	assert_eq "" "$(hook_state $F)" "klpx's hook after rmmod"
+	read_cmdline 5
+	bpftrace_stop >/dev/null
+	assert_eq 45 "$(bt_count entries)" "kfunc entries"
+	assert_eq 45 "$(bt_count returns)" "kretfunc returns"
 }
 run_case "with direct_calls=0 a BPF fentry/fexit program shares the patched function" case_ftrace_ops
 

@@ -41,23 +41,20 @@ no_mismatch()
 	assert_eq 0 "$(race_stat mismatches)" "mismatches $1 ($(grep ^first $RACE))"
 }
 
-# Steps, eight rounds under 2 hammering processes and a kthread: p1 alone
-# (both functions on the fast path after its transition); p2 enabled and
-# at once reversed; p2 enabled and disabled; klp_func_redirect traced for
-# a moment (every hook slow, every call an event); the replace patch over
-# p1, then disabled. Expect: every check (klpx_race_target.c) got the
-# version its universe demands and outer/inner agreed; versions 0-3 seen.
-case_race()
+# race_rounds N PATH TRACED_PATH: N rounds of case_race's steps, the hooks
+# on PATH once p1's transition is done and on TRACED_PATH while
+# klp_func_redirect is traced
+race_rounds()
 {
 	local r calls
 	klpx_up
 	load_mod "$M/klpx_race_target.ko" kthread=1
 	hammer 2
-	for r in 1 2 3 4 5 6 7 8; do
+	for r in $(seq "$1"); do
 		log "round $r"
 		load_lp "$M/klpx_race_p1.ko"
-		loop_until '[ "$(hook_path klpx_race_outer)" = fast ]' 10 ||
-			fail "klpx_race_outer is not on the fast path: $(cat $HOOKS)"
+		loop_until "[ \"\$(hook_path klpx_race_outer)\" = $2 ]" 10 ||
+			fail "klpx_race_outer is not on the $2 path: $(cat $HOOKS)"
 		load_lp_nowait "$M/klpx_race_p2.ko"
 		echo 0 > $KLPX_SYSFS/klpx_race_p2/enabled
 		loop_until "[ ! -e $KLPX_SYSFS/klpx_race_p2 ]" ||
@@ -66,7 +63,7 @@ case_race()
 		load_lp "$M/klpx_race_p2.ko"
 		calls_run
 		echo 1 > $T/events/klp/klp_func_redirect/enable
-		assert_eq slow "$(hook_path klpx_race_outer)" "path while traced"
+		assert_eq "$3" "$(hook_path klpx_race_outer)" "path while traced"
 		calls_run
 		echo 0 > $T/events/klp/klp_func_redirect/enable
 		disable_lp klpx_race_p2
@@ -87,7 +84,25 @@ case_race()
 		[ "$(race_stat v$r)" -gt 0 ] || fail "version $r never answered: $(tr '\n' ' ' < $RACE)"
 	done
 }
+
+# Steps, eight rounds under 2 hammering processes and a kthread: p1 alone
+# (both functions on the fast path after its transition); p2 enabled and
+# at once reversed; p2 enabled and disabled; klp_func_redirect traced for
+# a moment (every hook slow, every call an event); the replace patch over
+# p1, then disabled. Expect: every check (klpx_race_target.c) got the
+# version its universe demands and outer/inner agreed; versions 0-3 seen.
+case_race() { race_rounds 8 fast slow; }
 run_case "hammered calls get their universe's version through enable, reverse, disable, replace, tracing" case_race
+
+# Steps: direct_calls=0, then three rounds of the steps above (the hooks
+# ftrace_ops throughout). Expect: the same.
+case_race_ftrace_ops()
+{
+	klpx_up
+	set_param direct_calls 0
+	race_rounds 3 ftrace_ops ftrace_ops
+}
+run_case "with direct_calls=0 hammered calls get their universe's version through the same steps" case_race_ftrace_ops
 
 # Steps: p1 on the fast path; the redirect event enabled; 200 checks;
 # disabled. Expect: every one of the 400 calls (checks call outer, and
