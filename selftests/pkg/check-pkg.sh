@@ -16,7 +16,8 @@
 # /usr/bin/klpx-convert.  Then one VM (selftests/pkg/vm-dkms.sh): the
 # DKMS-built klpx.ko with both patches, and /usr/sbin/klp-top -b -n 1.
 # Then a kernel upgrade: a second Debian 6.1 ABI's headers from apt (the
-# newest 6.1.0-N-amd64 below the reference, or KLPX_PKG_KVER2) with its
+# newest 6.1.0-N-amd64 below the reference, else the nearest above, or
+# KLPX_PKG_KVER2) with its
 # /boot/vmlinuz (cut out of its linux-image package, not installed): the
 # headers' dkms hook must build and install klpx.ko with BTF for it.
 # Last, purges the packages (and what apt pulled in for them) and checks
@@ -380,7 +381,8 @@ fi
 # --- a kernel upgrade ---------------------------------------------------------------
 
 # upgrade_pick: the ABI to upgrade to: KLPX_PKG_KVER2, else the newest
-# 6.1.0-N-amd64 below the reference whose headers and image apt has
+# 6.1.0-N-amd64 below the reference whose headers and image apt has, else
+# the nearest above it
 upgrade_pick()
 {
 	local n=${KVER#6.1.0-} k
@@ -391,7 +393,8 @@ upgrade_pick()
 	fi
 	for k in $(apt-cache pkgnames linux-headers-6.1.0- |
 		   sed -n 's/^linux-headers-\(6\.1\.0-\([0-9]*\)-amd64\)$/\2 \1/p' |
-		   awk -v n="$n" '$1 < n { print $2 }' | sort -V -r); do
+		   awk -v n="$n" '$1 < n { print 0, -$1, $2 } $1 > n { print 1, $1, $2 }' |
+		   sort -n -k1,1 -k2,2 | awk '{ print $3 }'); do
 		apt-cache show "linux-image-$k" >/dev/null 2>&1 && { echo "$k"; return; }
 	done
 }
@@ -405,7 +408,7 @@ upgrade_pick()
 upgrade()
 {
 	local k=$upgrade_kver c deb ko log
-	[ -n "$k" ] || { echo "apt offers no linux-headers-6.1.0-N-amd64 below $KVER with its image (KLPX_PKG_KVER2=)"; return 1; }
+	[ -n "$k" ] || { echo "apt offers no linux-headers-6.1.0-N-amd64 but $KVER's with its image (KLPX_PKG_KVER2=)"; return 1; }
 	if dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$k" 2>/dev/null | grep -q '^.i' ||
 	   [ -e "/lib/modules/$k" ] || [ -e "/boot/vmlinuz-$k" ]; then
 		echo "$k is installed on this host (headers, /lib/modules or /boot): this test would remove it"
