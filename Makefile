@@ -5,8 +5,9 @@
 #   make              klpx.ko, test modules, BPF objects, tools, the kernel's
 #                     own livepatch selftests (build/upstream, from linux-source-6.1)
 #   make check        install deps, build, run every selftest case file in its
-#                     own VM, J=N at a time (default nproc), one TAP stream;
-#                     KLPX_PKG=1 adds the packages' check (check-pkg.sh)
+#                     own VM, J=N at a time (default nproc), then the packages'
+#                     check (check-pkg.sh), one TAP stream; KLPX_PKG=0 skips
+#                     the packages, as does KLPX_CASES unless KLPX_PKG=1
 #   make check-pkg    only the packages' check: build, install, dkms, VM, purge
 #   make check-bench  prove the bench catches a failing case, a WARN, a panic
 #                     and a hang, also among parallel VMs
@@ -119,14 +120,17 @@ deps:
 
 # Deps first, then a sub-make: KDIR and friends are read again after deps.sh
 # has installed the headers.
+# The packages' check runs after the VMs, not beside them: they take
+# every core.  It prints one skipped line (never a pass) with KLPX_PKG=0,
+# or with KLPX_CASES and no KLPX_PKG=1; when it runs, deps.sh installs
+# the packaging tools too (KLPX_PKG=1).
+ifeq ($(KLPX_PKG)$(KLPX_CASES),)
+check: export KLPX_PKG := 1
+endif
 check: deps
 	$(Q)$(MAKE) all
-ifeq ($(KLPX_PKG),1)
 	$(Q)$(BENCH)/tap-cat.sh "$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh" \
 		selftests/pkg/check-pkg.sh
-else
-	$(Q)$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh
-endif
 
 meta-modules:
 	$(Q)$(call KBUILD,selftests/meta/warn,modules)
@@ -182,6 +186,7 @@ install: modules subdirs
 	install -D -m 0755 tools/klp-top/klp-top $(DESTDIR)$(SBINDIR)/klp-top
 	install -D -m 0644 tools/klp-top/klp-top.8 $(DESTDIR)$(MANDIR)/man8/klp-top.8
 	install -D -m 0755 scripts/klpx-convert $(DESTDIR)$(BINDIR)/klpx-convert
+	install -D -m 0644 scripts/klpx-convert.1 $(DESTDIR)$(MANDIR)/man1/klpx-convert.1
 ifeq ($(DESTDIR),)
 	depmod -a $(INSTALL_KVER)
 endif
@@ -194,7 +199,7 @@ uninstall:
 	rm -f $(foreach h,$(notdir $(KLPX_HEADERS)) Module.symvers,$(DESTDIR)$(INCLUDEDIR)/klpx/$(h))
 	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(INCLUDEDIR)/klpx
 	rm -f $(DESTDIR)$(SBINDIR)/klp-top $(DESTDIR)$(MANDIR)/man8/klp-top.8
-	rm -f $(DESTDIR)$(BINDIR)/klpx-convert
+	rm -f $(DESTDIR)$(BINDIR)/klpx-convert $(DESTDIR)$(MANDIR)/man1/klpx-convert.1
 ifeq ($(DESTDIR),)
 	depmod -a $(INSTALL_KVER)
 endif
@@ -220,4 +225,4 @@ clean:
 	$(Q)rm -rf build
 
 help:
-	@sed -n '3,23s/^# \{0,1\}//p' Makefile
+	@sed -n '3,25s/^# \{0,1\}//p' Makefile

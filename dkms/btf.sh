@@ -17,6 +17,8 @@
 #
 # Without any of them (or without pahole) the module is built without BTF:
 # it works, but klp-top cannot attach.  That is a warning, not an error.
+# With them, a pahole that fails, or leaves the module without .BTF three
+# times, fails the build (exit 1).
 
 set -uo pipefail
 
@@ -75,8 +77,9 @@ if has_btf "$ko"; then
 fi
 # No -j: pahole 1.24 (bookworm) with -j twice left klpx.ko without .BTF
 # and exit status 0 under dkms on a loaded host (not reproduced by hand);
-# one thread takes about a second here.  Three tries, then a module
-# without BTF rather than none.
+# one thread takes about a second here.  Three tries, then the build
+# fails: the kernel's BTF is there, so a module without BTF would be a
+# silent loss of klp-top (dkms prints make.log; apt shows the failure).
 for try in 1 2 3; do
 	echo "  PAHOLE  $ko (base BTF: $base, try $try)"
 	LLVM_OBJCOPY=objcopy pahole -J --btf_gen_floats --lang_exclude=rust \
@@ -85,4 +88,6 @@ for try in 1 2 3; do
 	echo "klpx btf: pahole exited 0 but left $ko without .BTF" >&2
 	ls -l "$ko" "$ko".btf 2>&1 >&2
 done
-warn "$ko built WITHOUT BTF: klp-top cannot attach to it"
+echo "klpx btf: ERROR: pahole left $ko without .BTF three times (base BTF: $base):" \
+     "build failed; klp-top would not attach to it" >&2
+exit 1

@@ -12,8 +12,11 @@
 # clean would remove its build products.  Then lintian on the .changes
 # (-I -E --pedantic: every tag, in OUTDIR/lintian.txt).
 #
-# Environment: BTF_VMLINUX (the BTF that bpf/vmlinux.h is made from, default
-# /sys/kernel/btf/vmlinux), KLPX_NO_LINTIAN=1.
+# Environment: BTF_VMLINUX (the BTF that bpf/vmlinux.h is made from;
+# default: the reference kernel's vmlinux that selftests/bench/deps.sh
+# unpacked, as make uses, when it is there, else /sys/kernel/btf/vmlinux:
+# the build needs a kernel built with CONFIG_LIVEPATCH, whose struct
+# klp_func bpf/livepatch.bpf.c reads), KLPX_NO_LINTIAN=1.
 
 set -euo pipefail
 
@@ -25,6 +28,13 @@ msg() { echo "  DEB     $*" >&2; }
 die() { echo "build-debs: error: $*" >&2; exit 1; }
 
 ver=$(dpkg-parsechangelog -S Version)
+if [ -z "${BTF_VMLINUX:-}" ]; then
+	BTF_VMLINUX=/sys/kernel/btf/vmlinux
+	ref=$(selftests/bench/env.sh 2>/dev/null | sed -n 's/^KLPX_VMLINUX=//p')
+	[ -n "$ref" ] && [ -r "$ref" ] && BTF_VMLINUX=$ref
+fi
+export BTF_VMLINUX
+msg "BPF types (vmlinux.h) from $BTF_VMLINUX"
 src="$out/src/klpx-$ver"
 rm -rf "$out/src" "$out"/*.deb "$out"/*.buildinfo "$out"/*.changes "$out"/lintian.txt
 mkdir -p "$src"

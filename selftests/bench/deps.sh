@@ -25,8 +25,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PKGS=(gcc make dwarves qemu-system-x86 busybox-static clang llvm libbpf-dev
       bpftool bpftrace libelf-dev zlib1g-dev kmod cpio xz-utils pkg-config
       binutils jq linux-source-6.1 prometheus)
-# With KLPX_PKG=1 (make check-pkg, make check KLPX_PKG=1): the packages'
-# build and check too (make deb, dkms with its module signing, lintian).
+# With KLPX_PKG=1 (make check-pkg; make check, unless KLPX_PKG=0 or a
+# KLPX_CASES subset without KLPX_PKG=1): the packages' build and check too
+# (make deb, dkms with its module signing, lintian).
 [ "${KLPX_PKG:-0}" = 1 ] &&
 	PKGS+=(dpkg-dev debhelper dh-dkms dkms lintian openssl)
 

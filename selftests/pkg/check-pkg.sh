@@ -7,14 +7,21 @@
 #
 # Host side, as root: builds klpx-dkms and klp-top from a copy of the tree
 # (scripts/build-debs.sh: dpkg-buildpackage -us -uc -b, then lintian),
-# installs them with apt, runs dkms build and dkms install for the reference
-# kernel's ABI (KVER from selftests/bench/env.sh), checks the module dkms
-# installed in /lib/modules/<kver>/updates/dkms/ (BTF, signature, the kept
-# Module.symvers) and builds a patch against the installed copy.  Then one
-# VM (selftests/pkg/vm-dkms.sh): the DKMS-built klpx.ko with the sample
-# patch, and /usr/sbin/klp-top -b -n 1.  Last, purges the packages (and
-# what apt pulled in for them) and checks that nothing of them is left and
-# that the host is as it was.
+# installs them with apt (whose postinst runs dkms build and dkms install
+# for the reference kernel's ABI, KVER from selftests/bench/env.sh), checks
+# the module dkms installed in /lib/modules/<kver>/updates/dkms/ (BTF,
+# signature, the kept Module.symvers), that the installed btf.sh fails a build pahole leaves
+# without BTF, and builds two patches against the installed copy: the
+# sample, and one with klp relocations made by the package's
+# /usr/bin/klpx-convert.  Then one VM (selftests/pkg/vm-dkms.sh): the
+# DKMS-built klpx.ko with both patches, and /usr/sbin/klp-top -b -n 1.
+# Then a kernel upgrade: a second Debian 6.1 ABI's headers from apt (the
+# newest 6.1.0-N-amd64 below the reference, else the nearest above, or
+# KLPX_PKG_KVER2) with its
+# /boot/vmlinuz (cut out of its linux-image package, not installed): the
+# headers' dkms hook must build and install klpx.ko with BTF for it.
+# Last, purges the packages (and what apt pulled in for them) and checks
+# that nothing of them is left and that the host is as it was.
 #
 # Output is TAP, numbered from 1; the last line is "N passed, N failed"
 # (", N skipped").  Exit status 1 if anything failed.  Packaging steps'
@@ -22,8 +29,8 @@
 # case loads selftests/modules/klpx_sample.ko) and selftests/bench/deps.sh.
 #
 # Environment: KLPX_PKG=0 skips it all (one skipped line), as does
-# KLPX_CASES (a subset of make check) unless KLPX_PKG=1; and what vm.sh
-# reads.  Not root: skipped (it installs packages).  A klpx-dkms or klp-top
+# KLPX_CASES (a subset of make check) unless KLPX_PKG=1; KLPX_PKG_KVER2=
+# <6.1.0-N-amd64> picks the upgrade step's kernel; and what vm.sh reads.  Not root: skipped (it installs packages).  A klpx-dkms or klp-top
 # already installed on the host is a failure: the test would replace it.
 
 set -uo pipefail
@@ -72,6 +79,7 @@ step()
 	return "$rc"
 }
 
+pkg_t0=$(date +%s)
 echo "TAP version 13"
 if [ -n "${KLPX_CASES:-}" ] && [ -z "${KLPX_PKG:-}" ]; then
 	skip "Debian packages (klpx-dkms, klp-top)" "KLPX_CASES runs a subset (KLPX_PKG=1 adds this check)"
@@ -97,6 +105,8 @@ arch=$(uname -m)
 moddir=/lib/modules/$KVER
 symvers=/var/lib/dkms/klpx/$ver/$KVER/$arch/Module.symvers
 
+upgrade_kver=
+upgrade_vmlinuz=
 installed_pkgs() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null | awk '$1 ~ /^.i/ { print $2 }' | sort; }
 # what the test may leave behind: listed before and compared after
 host_state()
@@ -104,7 +114,9 @@ host_state()
 	installed_pkgs | sed 's/^/pkg /'
 	find "$moddir" /var/lib/dkms /usr/src /usr/include/klpx /usr/sbin/klp-top \
 	     /usr/share/man/man8/klp-top.8.gz /usr/share/doc/klpx-dkms /usr/share/doc/klp-top \
+	     /usr/bin/klpx-convert /usr/share/man/man1/klpx-convert.1.gz \
 	     -maxdepth 3 2>/dev/null | sort
+	find /lib/modules /boot -maxdepth 1 2>/dev/null | sort
 }
 
 # --- before -------------------------------------------------------------------
@@ -180,6 +192,15 @@ cleanup_host()
 	for f in "$moddir/updates/dkms" "$moddir/updates"; do
 		[ -d "$f" ] && ! grep -qxF "$f" "$work/state.before" && rmdir "$f" 2>/dev/null
 	done
+	# the upgrade step's kernel: its vmlinuz, and what dkms and depmod
+	# left in its /lib/modules dir (the headers package is purged above)
+	if [ -n "$upgrade_vmlinuz" ]; then
+		rm -f "$upgrade_vmlinuz"
+	fi
+	if [ -n "$upgrade_kver" ] && [ -d "/lib/modules/$upgrade_kver" ] &&
+	   ! grep -qxF "/lib/modules/$upgrade_kver" "$work/state.before"; then
+		rm -rf "/lib/modules/$upgrade_kver"
+	fi
 	true
 }
 cleaned=
@@ -201,29 +222,24 @@ if [ -n "$built" ]; then
 	step "apt-get install klpx-dkms klp-top (their dependencies from apt)" install_debs && installed=1
 fi
 
-dkms_build()
+# apt's install ran the package's postinst, which (dkms's common.postinst)
+# runs dkms build and dkms install for every kernel with headers, $KVER
+# among them: what a user's apt install does.  Checked here, not built a
+# second time (that took a minute more under load).
+dkms_postinst()
 {
+	local log=/var/lib/dkms/klpx/$ver/$KVER/$arch/log/make.log
 	dkms status klpx
-	# the postinst may have built and installed it for $KVER already:
-	# uninstall and unbuild it (it stays added), then build it here
-	if dkms status -m klpx -v "$ver" -k "$KVER" | grep -q .; then
-		dkms unbuild -m klpx -v "$ver" -k "$KVER" || return 1
-	fi
-	if ! KLPX_BTF_BASE=$KLPX_VMLINUX dkms build -m klpx -v "$ver" -k "$KVER"; then
-		cat "/var/lib/dkms/klpx/$ver/build/make.log"
-		return 1
-	fi
-	cat "/var/lib/dkms/klpx/$ver/$KVER/$arch/log/make.log"
-}
-dkms_install()
-{
-	dkms install -m klpx -v "$ver" -k "$KVER" || return 1
-	dkms status klpx
+	dkms status -m klpx -v "$ver" -k "$KVER" | grep -q ': installed' ||
+		{ echo "the postinst did not build and install klpx/$ver for $KVER"; return 1; }
+	cat "$log" || return 1
+	grep -qF "base BTF: $KLPX_VMLINUX" "$log" ||
+		{ echo "make.log: no PAHOLE step against $KLPX_VMLINUX"; return 1; }
 }
 dkms_ok=
 if [ -n "$installed" ]; then
-	step "dkms build klpx/$ver for $KVER" dkms_build &&
-	step "dkms install klpx/$ver for $KVER" dkms_install && dkms_ok=1
+	step "the postinst's dkms build and dkms install of klpx/$ver for $KVER (dkms status, make.log)" dkms_postinst &&
+		dkms_ok=1
 fi
 
 host_module()
@@ -266,6 +282,63 @@ if [ -n "$dkms_ok" ]; then
 	step "a patch module builds against /usr/src/klpx-$ver/include and dkms's Module.symvers" patch_build
 fi
 
+# The package's klpx-convert on a patch with KLPX_SYMBOL declarations,
+# built against the installed copy; vm-dkms.sh loads the result.
+relocs_build()
+{
+	local d=$work/relocs ko help
+	ko=$d/klpx_pkg_relocs.ko
+	dpkg-query -S /usr/bin/klpx-convert | grep -q '^klpx-dkms:' ||
+		{ echo "/usr/bin/klpx-convert is not klpx-dkms's"; return 1; }
+	[ -f /usr/share/man/man1/klpx-convert.1.gz ] ||
+		{ echo "no klpx-convert(1) man page"; return 1; }
+	help=$(/usr/bin/klpx-convert --help) || { echo "klpx-convert --help failed"; return 1; }
+	echo "$help"
+	[[ $help == usage:\ klpx-convert* ]] || { echo "klpx-convert --help: no usage line"; return 1; }
+	mkdir -p "$d"
+	cp selftests/pkg/klpx_pkg_relocs.c "$d/"
+	echo 'obj-m := klpx_pkg_relocs.o' >"$d/Kbuild"
+	make -C "$moddir/build" M="$d" KBUILD_EXTRA_SYMBOLS="$symvers" \
+		ccflags-y="-I/usr/src/klpx-$ver/include" modules || return 1
+	/usr/bin/klpx-convert -v "$ko" || return 1
+	readelf -S -W "$ko" | grep -q ' \.klp\.rela\.vmlinux\.\.text ' ||
+		{ echo "no .klp.rela.vmlinux..text"; return 1; }
+	readelf -S -W "$ko" | grep -q ' \.note\.klpx\.syms\.converted ' ||
+		{ echo "no .note.klpx.syms.converted"; return 1; }
+	# SHN_LIVEPATCH is 0xff20
+	readelf -s -W "$ko" | grep -E '\[0xff20\] \.klp\.sym\.vmlinux\.cap_last_cap,0$' ||
+		{ echo "no SHN_LIVEPATCH symbol .klp.sym.vmlinux.cap_last_cap,0"; return 1; }
+}
+if [ -n "$dkms_ok" ]; then
+	step "the package's /usr/bin/klpx-convert (man page, --help) converts a patch built against the installed copy" relocs_build
+fi
+
+# The installed btf.sh (what dkms runs) on klpx.ko without .BTF: real
+# pahole adds it; a pahole that exits 0 and writes nothing (the flake seen
+# under load) fails it, loudly.
+btf_loud()
+{
+	local d=$work/btf rc
+	mkdir -p "$d/fake"
+	objcopy --remove-section .BTF kernel/klpx.ko "$d/klpx.ko" || return 1
+	readelf -S -W "$d/klpx.ko" | grep -q ' \.BTF ' && { echo "objcopy left .BTF"; return 1; }
+	cp "$d/klpx.ko" "$d/klpx-fake.ko"
+	KLPX_BTF_BASE=$KLPX_VMLINUX "/usr/src/klpx-$ver/btf.sh" "$KVER" "$moddir/build" "$d/klpx.ko" ||
+		{ echo "btf.sh failed with the real pahole"; return 1; }
+	readelf -S -W "$d/klpx.ko" | grep -q ' \.BTF ' || { echo "no .BTF after btf.sh"; return 1; }
+	printf '#!/bin/sh\nexit 0\n' >"$d/fake/pahole"
+	chmod +x "$d/fake/pahole"
+	PATH=$d/fake:$PATH KLPX_BTF_BASE=$KLPX_VMLINUX \
+		"/usr/src/klpx-$ver/btf.sh" "$KVER" "$moddir/build" "$d/klpx-fake.ko" 2>"$d/fake.err"
+	rc=$?
+	cat "$d/fake.err"
+	[ "$rc" != 0 ] || { echo "btf.sh exited 0 with a pahole that wrote nothing"; return 1; }
+	grep -q 'ERROR: pahole left .* without .BTF' "$d/fake.err" || { echo "no ERROR line"; return 1; }
+}
+if [ -n "$dkms_ok" ]; then
+	step "the installed btf.sh adds .BTF, and fails (exit 1, ERROR line) when pahole leaves none" btf_loud
+fi
+
 # --- the VM -----------------------------------------------------------------------
 
 # vm_tap: vm.sh's TAP, renumbered after ours; its plan and closing line
@@ -305,6 +378,76 @@ if [ -n "$dkms_ok" ]; then
 	echo "# VM: $(( $(date +%s) - t0 ))s"
 fi
 
+# --- a kernel upgrade ---------------------------------------------------------------
+
+# upgrade_pick: the ABI to upgrade to: KLPX_PKG_KVER2, else the newest
+# 6.1.0-N-amd64 below the reference whose headers and image apt has, else
+# the nearest above it
+upgrade_pick()
+{
+	local n=${KVER#6.1.0-} k
+	n=${n%-amd64}
+	if [ -n "${KLPX_PKG_KVER2:-}" ]; then
+		echo "$KLPX_PKG_KVER2"
+		return
+	fi
+	for k in $(apt-cache pkgnames linux-headers-6.1.0- |
+		   sed -n 's/^linux-headers-\(6\.1\.0-\([0-9]*\)-amd64\)$/\2 \1/p' |
+		   awk -v n="$n" '$1 < n { print 0, -$1, $2 } $1 > n { print 1, $1, $2 }' |
+		   sort -n -k1,1 -k2,2 | awk '{ print $3 }'); do
+		apt-cache show "linux-image-$k" >/dev/null 2>&1 && { echo "$k"; return; }
+	done
+}
+
+# The documented upgrade path (docs/real-machine.md): a new kernel's
+# /boot/vmlinuz and headers arrive; the headers' postinst runs dkms's hook
+# (/etc/kernel/header_postinst.d/dkms), which builds klpx.ko for it, its
+# BTF cut out of /boot/vmlinuz-<kver>.  The image package itself is not
+# installed (initramfs, 400 MB of modules): only its vmlinuz is put in
+# /boot, and removed after.
+upgrade()
+{
+	local k=$upgrade_kver c deb ko log
+	[ -n "$k" ] || { echo "apt offers no linux-headers-6.1.0-N-amd64 but $KVER's with its image (KLPX_PKG_KVER2=)"; return 1; }
+	if dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$k" 2>/dev/null | grep -q '^.i' ||
+	   [ -e "/lib/modules/$k" ] || [ -e "/boot/vmlinuz-$k" ]; then
+		echo "$k is installed on this host (headers, /lib/modules or /boot): this test would remove it"
+		return 1
+	fi
+	c=$KLPX_CACHE/$k
+	mkdir -p "$c"
+	if [ ! -s "$c/vmlinuz-$k" ]; then
+		(cd "$c" && apt-get download -q "linux-image-$k") || return 1
+		deb=$(ls "$c"/linux-image-"$k"_*.deb) || return 1
+		dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./boot/vmlinuz-$k" >"$c/vmlinuz-$k.tmp" &&
+			mv "$c/vmlinuz-$k.tmp" "$c/vmlinuz-$k" || return 1
+		rm -f "$deb"
+	fi
+	upgrade_vmlinuz=/boot/vmlinuz-$k
+	install -m 0644 "$c/vmlinuz-$k" "$upgrade_vmlinuz" || return 1
+	env -u KLPX_BTF_BASE apt-get install -y -q --no-install-recommends "linux-headers-$k" || return 1
+	dkms status klpx
+	dkms status -m klpx -v "$ver" -k "$k" | grep -q ': installed' ||
+		{ echo "dkms did not install klpx for $k"; return 1; }
+	ko=/lib/modules/$k/updates/dkms/klpx.ko
+	log=/var/lib/dkms/klpx/$ver/$k/$arch/log/make.log
+	cat "$log"
+	modinfo -F vermagic "$ko" | grep -q "^$k " || { echo "$ko: vermagic is not $k"; return 1; }
+	readelf -S -W "$ko" | grep -q ' \.BTF ' || { echo "$ko has no .BTF"; return 1; }
+	grep -q 'PAHOLE .*base BTF: /tmp/' "$log" ||
+		{ echo "make.log: the BTF base was not the vmlinux cut out of $upgrade_vmlinuz"; return 1; }
+	grep -q 'klpx_enable_patch' "/var/lib/dkms/klpx/$ver/$k/$arch/Module.symvers" ||
+		{ echo "no Module.symvers kept for $k"; return 1; }
+	grep -q '^updates/dkms/klpx.ko' "/lib/modules/$k/modules.dep" ||
+		{ echo "depmod did not index it for $k"; return 1; }
+	# the reference kernel's build is still there
+	[ -f "$moddir/updates/dkms/klpx.ko" ] || { echo "$KVER's klpx.ko is gone"; return 1; }
+}
+if [ -n "$dkms_ok" ]; then
+	upgrade_kver=$(upgrade_pick)
+	step "kernel upgrade: installing linux-headers-${upgrade_kver:-?} builds and installs klpx.ko with BTF for it (dkms hook, BTF from /boot/vmlinuz)" upgrade
+fi
+
 # --- remove -------------------------------------------------------------------------
 
 purge()
@@ -320,13 +463,13 @@ purge()
 	done
 	for p in /usr/src/klpx-* /var/lib/dkms/klpx /lib/modules/*/updates/dkms/klpx.ko* \
 		 /usr/sbin/klp-top /usr/share/man/man8/klp-top.8* /usr/share/doc/klpx-dkms \
-		 /usr/share/doc/klp-top; do
+		 /usr/share/doc/klp-top /usr/bin/klpx-convert /usr/share/man/man1/klpx-convert.1*; do
 		[ -e "$p" ] && { echo "left behind: $p"; left=1; }
 	done
 	[ -z "$left" ]
 }
 if [ -n "$built" ]; then
-	step "apt-get purge: no file of klpx-dkms or klp-top is left, no klpx module in any updates/dkms" purge
+	step "apt-get purge: no file of klpx-dkms or klp-top (klpx-convert included) is left, no klpx module in any updates/dkms" purge
 fi
 
 same_host()
@@ -334,5 +477,6 @@ same_host()
 	host_state >"$work/state.after"
 	diff "$work/state.before" "$work/state.after"
 }
-step "the host is as before (installed packages, $moddir, /var/lib/dkms, /usr/src)" same_host
+step "the host is as before (installed packages, /lib/modules, /boot, /var/lib/dkms, /usr/src)" same_host
+echo "# packages' check: $(( $(date +%s) - pkg_t0 ))s"
 finish

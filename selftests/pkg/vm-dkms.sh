@@ -43,6 +43,8 @@ fi
 # the sample built by check-pkg.sh against the installed copy (headers from
 # /usr/src/klpx-<version>/include, dkms's Module.symvers)
 PKG_SAMPLE=$KLPX_ROOT/build/pkg/sample/klpx_pkg_sample.ko
+# and the patch with klp relocations, converted by /usr/bin/klpx-convert
+PKG_RELOCS=$KLPX_ROOT/build/pkg/relocs/klpx_pkg_relocs.ko
 
 # Steps: read the DKMS-built module's metadata.  Expect: it is built for
 # this kernel (vermagic), has split BTF (.BTF) and is not the tree's file.
@@ -101,6 +103,25 @@ case_pkg_sample()
 	disable_lp klpx_pkg_sample
 }
 
+# Steps: insmod the DKMS-built klpx.ko and the patch check-pkg.sh built
+# against the installed copy and converted with the package's
+# /usr/bin/klpx-convert; read /proc/cmdline; disable it.
+# Expect: the loader applies its klp relocations (a static variable and a
+# static function of vmlinux): "pkg-relocs cap_last_cap=40 uptime=<uptime>".
+case_pkg_relocs()
+{
+	local line
+	[ -f "$PKG_RELOCS" ] || fail "no $PKG_RELOCS (built by selftests/pkg/check-pkg.sh)"
+	dkms_up
+	load_lp "$PKG_RELOCS"
+	line=$(cat /proc/cmdline)
+	[[ $line =~ ^pkg-relocs\ cap_last_cap=40\ uptime=[0-9]+\.[0-9]+\ [0-9]+\.[0-9]+$ ]] ||
+		fail "/proc/cmdline: '$line'"
+	disable_lp klpx_pkg_relocs
+	assert_not_contains "$(cat /proc/cmdline)" "pkg-relocs" "/proc/cmdline"
+}
+
 run_case "the DKMS-built klpx.ko in updates/dkms is for $(uname -r), with BTF" case_dkms_module
 run_case "the DKMS-built klpx.ko loads with the sample patch; /usr/sbin/klp-top -b -n 1 shows it" case_dkms_sample
 run_case "a patch built against the installed headers and dkms's Module.symvers loads" case_pkg_sample
+run_case "a patch converted by the package's klpx-convert loads; its klp relocations resolve" case_pkg_relocs
