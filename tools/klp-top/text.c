@@ -115,3 +115,20 @@ void print_text(FILE *f, const struct view *v, const struct options *o)
 	fprintf(f, "\n");
 	fflush(f);
 }
+
+/*
+ * One snapshot of the cores watched: each core shown as its own section
+ * (its header line names it: core=klpx, core=builtin), or with --json one
+ * line, wrapped in {"core":"auto","cores":[...]} for --core auto.
+ */
+void print_cores(FILE *f, struct cores *c, const struct options *o)
+{
+	struct view *shown[CORES_MAX];
+	int n = cores_shown(c, shown);
+
+	if (o->json && c->any)
+		print_json_cores(f, shown, n, o);
+	else
+		for (int i = 0; i < n; i++)
+			(o->json ? print_json : print_text)(f, shown[i], o);
+}
