@@ -237,6 +237,18 @@ case_preflight()
 }
 run_case "klp-top --preflight names the tasks a patch would wait for, before any core loads it" case_preflight
 
+# shown_vs_counted TEXT: for each "BLOCKING TASKS (N)" of klp-top -b, a
+# line when the rows under its column header are not N
+shown_vs_counted()
+{
+	awk 'function done() { if (b && c != n) print "BLOCKING TASKS (" n ") over " c " rows"; b = r = 0 }
+	     /^BLOCKING TASKS \(/ { done(); n = $3; gsub(/[()]/, "", n); b = 1; c = 0; next }
+	     b && /^ +PID COMM/ { r = 1; next }
+	     /^[A-Za-z]/ { done() }
+	     r && NF { c++ }
+	     END { done() }' <<<"$1"
+}
+
 # Steps: klpx and a built-in patch both loaded: idle; then a sleeper in
 # klpx_target_wait (through block_write) holds the klpx patch patch1; then
 # the built-in patch klpx_test_builtin on block_write, held by the same
@@ -278,6 +290,8 @@ case_auto_both()
 		fail "klpx's blocker $BLOCKER not shown"
 	grep -Eq "^ +$BLOCKER +sh +function_on_stack +block_write " <<<"$out" ||
 		fail "the built-in core's blocker $BLOCKER not shown"
+	assert_eq "" "$(shown_vs_counted "$out")" "each core's blockers counted and shown"
+	assert_eq 2 "$(grep -c '^BLOCKING TASKS (1)$' <<<"$out")"
 	out=$("$TOP" --core auto --json -n 1 -d 1 2>&1) || fail "--core auto --json failed: $out"
 	jq -c '.cores[] | {core, patch: .transition.patch, blockers: [.blockers[] | {pid, reason, function}]}' <<<"$out"
 	assert_eq klpx_target_wait "$(jq -r ".cores[] | select(.core == \"klpx\") | .blockers[] | select(.pid == $BLOCKER) | .function" <<<"$out")"
