@@ -252,8 +252,8 @@ shown_vs_counted()
 # Steps: klpx and a built-in patch both loaded: idle; then a sleeper in
 # klpx_target_wait (through block_write) holds the klpx patch patch1; then
 # the built-in patch klpx_test_builtin on block_write, held by the same
-# sleeper; klp-top --core auto -b, --json, --wait --timeout 3; then --wait
-# while the sleeper is released.
+# sleeper; klp-top --core auto -b, the screen, --json, --wait --timeout 3;
+# then --wait while the sleeper is released.
 # Expect: idle, both cores shown; with only klpx in transition, only klpx;
 # with both, both, each naming the sleeper with its own function; --wait
 # exits 1 naming each core's patch and blocker, then 0 with both completions.
@@ -261,6 +261,7 @@ case_auto_both()
 {
 	local out rc pid B=klpx_test_builtin
 	require_cmd jq
+	require_cmd script
 	klpx_up
 	no_signals
 	target_up
@@ -292,6 +293,13 @@ case_auto_both()
 		fail "the built-in core's blocker $BLOCKER not shown"
 	assert_eq "" "$(shown_vs_counted "$out")" "each core's blockers counted and shown"
 	assert_eq 2 "$(grep -c '^BLOCKING TASKS (1)$' <<<"$out")"
+	# the screen (80x24 in a pty that has no size): both cores' blockers
+	out=$( (sleep 3; printf q) | TERM=xterm timeout 60 script -qfec "$TOP --core auto -d 0.5" /dev/null 2>&1); rc=$?
+	assert_eq 0 "$rc" "the screen's exit"
+	assert_contains "$out" "core=klpx "
+	assert_contains "$out" "core=builtin "
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +block_write " <<<"${out//$'\r'/}" ||
+		fail "the screen does not show the built-in core's blocker"
 	out=$("$TOP" --core auto --json -n 1 -d 1 2>&1) || fail "--core auto --json failed: $out"
 	jq -c '.cores[] | {core, patch: .transition.patch, blockers: [.blockers[] | {pid, reason, function}]}' <<<"$out"
 	assert_eq klpx_target_wait "$(jq -r ".cores[] | select(.core == \"klpx\") | .blockers[] | select(.pid == $BLOCKER) | .function" <<<"$out")"
