@@ -280,7 +280,7 @@ case_auto_both()
 	assert_contains "$out" "core=klpx "
 	[[ $out != *core=builtin* ]] || fail "--core auto shows the built-in core with only klpx in transition"
 	load_mod "$M/$B.ko" func=block_write
-	on_cleanup "echo 1 > /proc/klpx_target/release 2>/dev/null; echo 0 > $LP/$B/enabled 2>/dev/null; loop_until '[ ! -e $LP/$B ]' 60"
+	on_cleanup "echo 1 2>/dev/null > /proc/klpx_target/release; echo 0 2>/dev/null > $LP/$B/enabled; loop_until '[ ! -e $LP/$B ]' 60"
 	sleep 1
 	assert_eq 1 "$(cat $LP/$B/transition)" "the built-in patch on block_write held by the sleeper"
 	out=$("$TOP" --core auto -b -n 1 -d 1 2>&1) || fail "--core auto failed: $out"
@@ -322,7 +322,8 @@ case_auto_both()
 	echo "$out"
 	assert_eq 0 "$rc"
 	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
-	assert_contains "$out" "klp-top: $B: transition to patched completed in"
+	# begun before this klp-top: the built-in's duration is a lower bound
+	assert_contains "$out" "klp-top: $B: transition to patched completed in >="
 	assert_contains "$out" "(core builtin)"
 	echo 0 > "$LP/$B/enabled"
 	loop_until "[ ! -e $LP/$B ]" 60 || fail "$LP/$B still there after disabling"

@@ -28,6 +28,17 @@ const char *core_name(enum core c)
 	return c == CORE_BUILTIN ? "builtin" : c == CORE_KLPX ? "klpx" : "auto";
 }
 
+/*
+ * The last transition's duration is a lower bound: the built-in core's is
+ * klp-top's own measure, from its start when the transition began before
+ * it (klpx's comes from klpx).
+ */
+bool duration_at_least(const struct view *v)
+{
+	return v->core == CORE_BUILTIN && v->seeded &&
+	       v->prog.gen == v->seed_gen;
+}
+
 double mono_now(void)
 {
 	struct timespec ts;

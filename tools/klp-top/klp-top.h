@@ -113,6 +113,7 @@ void collect_close(struct view *v);
 bool transition_running(const char *dir, const char *patch, char *name,
 			size_t len);
 const char *core_name(enum core c);
+bool duration_at_least(const struct view *v);
 int read_line(const char *path, char *buf, size_t len);
 double mono_now(void);
 void set_rates(struct view *v, struct func_row *rows, int n);

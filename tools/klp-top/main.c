@@ -236,9 +236,10 @@ static int run_wait(struct cores *c, const struct options *o)
 		if (!v->prog.gen || v->prog.active ||
 		    (o->wait_patch && strcmp(o->wait_patch, v->prog.patch)))
 			continue;
-		printf("klp-top: %s: transition to %s %s in %.1f ms",
+		printf("klp-top: %s: transition to %s %s in %s%.1f ms",
 		       v->prog.patch, universe_name(v->prog.target),
 		       v->prog.forced ? "forced" : "completed",
+		       duration_at_least(v) ? ">=" : "",
 		       v->prog.duration_ns / 1e6);
 		if (c->any)
 			printf(" (core %s)", core_name(v->core));

@@ -214,7 +214,9 @@ static void write_metrics(FILE *f, struct view **views, int n,
 	for (int i = 0; i < n; i++) {
 		const struct klpt_progress *p = &views[i]->prog;
 
-		if (!p->gen || p->active || !p->duration_ns)
+		/* a lower bound only (begun before klp-top): left out */
+		if (!p->gen || p->active || !p->duration_ns ||
+		    duration_at_least(views[i]))
 			continue;
 		sample(f, "klp_last_transition_duration_seconds", views[i]);
 		fputs(",patch=", f);

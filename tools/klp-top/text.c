@@ -35,9 +35,10 @@ static void print_header(FILE *f, const struct view *v)
 		fprintf(f, "TRANSITION %s (started before klp-top; no per-task file to seed from)\n",
 			v->sysfs_patch);
 	} else if (p->gen) {
-		fprintf(f, "no transition; last: %s -> %s %s in %.1f ms\n",
+		fprintf(f, "no transition; last: %s -> %s %s in %s%.1f ms\n",
 			p->patch, universe_name(p->target),
 			p->forced ? "forced" : "completed",
+			duration_at_least(v) ? ">=" : "",
 			p->duration_ns / 1e6);
 	} else {
 		fprintf(f, "no transition\n");
