@@ -478,6 +478,7 @@ static int cmp_funcs(const void *a, const void *b)
 /* reads every map: the view at the end of an interval */
 void collect_snapshot(struct view *v, const struct options *o)
 {
+	struct klpt_progress again;
 	__u32 zero = 0;
 	double t;
 
@@ -503,6 +504,18 @@ void collect_snapshot(struct view *v, const struct options *o)
 	fsort = o->fsort;
 	qsort(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs);
 	read_tasks(v, o);
+	/*
+	 * The failed checks once more, after the rows: a check that failed
+	 * between the first read and the rows' is in the rows, so the header
+	 * must count it too (it counts at least the rows' sum).
+	 */
+	if (!bpf_map_lookup_elem(v->progress_fd, &zero, &again) &&
+	    again.gen == v->prog.gen) {
+		if (v->seeded && again.gen == v->seed_gen)
+			again.fails += v->seed_fails;
+		if (again.fails > v->prog.fails)
+			v->prog.fails = again.fails;
+	}
 }
 
 void collect_close(struct view *v)
