@@ -3,7 +3,8 @@
 # vm-timeout: 900
 # klp-top --core builtin: the kernel's own livepatch (CONFIG_LIVEPATCH)
 # watched through its BTF, klpx not loaded: blockers with reason and
-# function, --wait, exact per-function counts, --core auto.
+# function, --wait, exact per-function counts, --preflight; then --core
+# auto with a klpx patch and a built-in patch in transition at once.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
