@@ -3,7 +3,8 @@
 # vm-timeout: 900
 # klp-top --core builtin: the kernel's own livepatch (CONFIG_LIVEPATCH)
 # watched through its BTF, klpx not loaded: blockers with reason and
-# function, --wait, exact per-function counts, --core auto.
+# function, --wait, exact per-function counts, --preflight; then --core
+# auto with a klpx patch and a built-in patch in transition at once.
 . "$(dirname "$0")/../lib/functions.sh"
 
 M=$KLPX_TEST_MODS
@@ -236,3 +237,101 @@ case_preflight()
 	assert_contains "$out" "no patched function found (not a live patch module?)"
 }
 run_case "klp-top --preflight names the tasks a patch would wait for, before any core loads it" case_preflight
+
+# shown_vs_counted TEXT: for each "BLOCKING TASKS (N)" of klp-top -b, a
+# line when the rows under its column header are not N
+shown_vs_counted()
+{
+	awk 'function done() { if (b && c != n) print "BLOCKING TASKS (" n ") over " c " rows"; b = r = 0 }
+	     /^BLOCKING TASKS \(/ { done(); n = $3; gsub(/[()]/, "", n); b = 1; c = 0; next }
+	     b && /^ +PID COMM/ { r = 1; next }
+	     /^[A-Za-z]/ { done() }
+	     r && NF { c++ }
+	     END { done() }' <<<"$1"
+}
+
+# Steps: klpx and a built-in patch both loaded: idle; then a sleeper in
+# klpx_target_wait (through block_write) holds the klpx patch patch1; then
+# the built-in patch klpx_test_builtin on block_write, held by the same
+# sleeper; klp-top --core auto -b, the screen, --json, --wait --timeout 3;
+# then --wait while the sleeper is released.
+# Expect: idle, both cores shown; with only klpx in transition, only klpx;
+# with both, both, each naming the sleeper with its own function; --wait
+# exits 1 naming each core's patch and blocker, then 0 with both completions.
+case_auto_both()
+{
+	local out rc pid B=klpx_test_builtin
+	require_cmd jq
+	require_cmd script
+	klpx_up
+	no_signals
+	target_up
+	out=$("$TOP" --core auto -b -n 1 -d 0.5 2>&1) || fail "--core auto failed: $out"
+	echo "$out"
+	assert_contains "$out" "core=klpx "
+	assert_contains "$out" "core=builtin "
+	out=$("$TOP" --core auto --json -n 1 -d 0.5 2>&1) || fail "--core auto --json failed: $out"
+	assert_eq auto "$(jq -r .core <<<"$out")"
+	assert_eq "klpx builtin" "$(jq -r '[.cores[].core] | join(" ")' <<<"$out")"
+	block_in_target
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	wait_blocked $BLOCKER
+	out=$("$TOP" --core auto -b -n 1 -d 0.5 2>&1) || fail "--core auto failed: $out"
+	echo "$out"
+	assert_contains "$out" "core=klpx "
+	[[ $out != *core=builtin* ]] || fail "--core auto shows the built-in core with only klpx in transition"
+	load_mod "$M/$B.ko" func=block_write
+	on_cleanup "echo 1 2>/dev/null > /proc/klpx_target/release; echo 0 2>/dev/null > $LP/$B/enabled; loop_until '[ ! -e $LP/$B ]' 60"
+	sleep 1
+	assert_eq 1 "$(cat $LP/$B/transition)" "the built-in patch on block_write held by the sleeper"
+	out=$("$TOP" --core auto -b -n 1 -d 1 2>&1) || fail "--core auto failed: $out"
+	echo "$out"
+	assert_contains "$out" "TRANSITION klpx_test_patch1 -> patched"
+	assert_contains "$out" "TRANSITION $B -> patched"
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
+		fail "klpx's blocker $BLOCKER not shown"
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +block_write " <<<"$out" ||
+		fail "the built-in core's blocker $BLOCKER not shown"
+	assert_eq "" "$(shown_vs_counted "$out")" "each core's blockers counted and shown"
+	assert_eq 2 "$(grep -c '^BLOCKING TASKS (1)$' <<<"$out")"
+	# the screen (80x24 in a pty that has no size): both cores' blockers
+	out=$( (sleep 3; printf q) | TERM=xterm timeout 60 script -qfec "$TOP --core auto -d 0.5" /dev/null 2>&1); rc=$?
+	assert_eq 0 "$rc" "the screen's exit"
+	assert_contains "$out" "core=klpx "
+	assert_contains "$out" "core=builtin "
+	grep -Eq "^ +$BLOCKER +sh +function_on_stack +block_write " <<<"${out//$'\r'/}" ||
+		fail "the screen does not show the built-in core's blocker"
+	out=$("$TOP" --core auto --json -n 1 -d 1 2>&1) || fail "--core auto --json failed: $out"
+	jq -c '.cores[] | {core, patch: .transition.patch, blockers: [.blockers[] | {pid, reason, function}]}' <<<"$out"
+	assert_eq klpx_target_wait "$(jq -r ".cores[] | select(.core == \"klpx\") | .blockers[] | select(.pid == $BLOCKER) | .function" <<<"$out")"
+	assert_eq block_write "$(jq -r ".cores[] | select(.core == \"builtin\") | .blockers[] | select(.pid == $BLOCKER) | .function" <<<"$out")"
+	assert_eq $B "$(jq -r '.cores[] | select(.core == "builtin") | .transition.patch' <<<"$out")"
+	out=$("$TOP" --core auto --wait --timeout 3 2>&1); rc=$?
+	echo "$out"
+	assert_eq 1 "$rc"
+	assert_contains "$out" "klp-top: timeout after 3.0s: klpx_test_patch1 still in transition to patched (core klpx)"
+	assert_contains "$out" "klp-top: timeout after 3.0s: $B still in transition to patched (core builtin)"
+	assert_eq 2 "$(grep -Ec "^ +$BLOCKER +sh +function_on_stack +(klpx_target_wait|block_write) " <<<"$out")"
+	"$TOP" --core auto --wait --timeout 120 >"$KLPX_CASE_DIR/wait.out" 2>&1 &
+	pid=$!
+	on_cleanup "kill $pid 2>/dev/null"
+	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
+		fail "klp-top --wait is not waiting after 60 s"
+	echo 1 > /proc/klpx_target/release
+	wait $pid; rc=$?
+	out=$(cat "$KLPX_CASE_DIR/wait.out")
+	echo "$out"
+	assert_eq 0 "$rc"
+	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
+	# begun before this klp-top: the built-in's duration is a lower bound
+	assert_contains "$out" "klp-top: $B: transition to patched completed in >="
+	assert_contains "$out" "(core builtin)"
+	echo 0 > "$LP/$B/enabled"
+	loop_until "[ ! -e $LP/$B ]" 60 || fail "$LP/$B still there after disabling"
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top --core auto watches klpx and the built-in livepatch at once" case_auto_both
+
+# Steps: rmmod klpx.  Expect: it unloads.
+case_core_unload() { unload_mod klpx; }
+run_case "the core unloads after the --core auto case" case_core_unload

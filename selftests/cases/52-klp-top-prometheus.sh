@@ -48,8 +48,9 @@ case_both_cores()
 		fail "no task count for klpx_test_patch1"
 	grep -q '^klp_transition_elapsed_seconds{core="klpx",patch="klpx_test_patch1",target="patched"} ' "$f" ||
 		fail "no elapsed time"
-	grep -q '^klp_function_calls_per_second{core="builtin",function="klpx_target_dup_caller",code="new"} ' "$f" ||
-		fail "no per-function rate of the built-in patch"
+	grep -q '^klp_function_sample_calls{core="builtin",function="klpx_target_dup_caller",code="new"} ' "$f" ||
+		fail "no per-function calls of the built-in patch"
+	grep -q '^# TYPE klp_function_calls_total counter$' "$f" || fail "no klp_function_calls_total counter"
 	assert_eq 0 "$(metric "$f" 'klp_top_dropped_events{core="klpx"}')"
 	assert_eq 0 "$(metric "$f" 'klp_top_missing_probes{core="builtin"}')"
 	assert_eq "klp.prom" "$(ls "$d")"
@@ -70,6 +71,46 @@ case_both_cores()
 	disable_lp klpx_test_patch1
 }
 run_case "klp-top --prometheus writes both cores' state in a form promtool accepts" case_both_cores
+
+# Steps: 3 sleepers hold patch1 and are released (each calls
+# klpx_target_answer from the old universe), then 51 calls after the
+# transition; klp-top --core klpx --prometheus; 5 more calls; a second run.
+# Expect: promtool clean; klp_function_calls_total new 51 and old 3, then
+# new 56 and old 3 (a counter kept by klpx across klp-top's runs).
+case_counters()
+{
+	local d=$KLPX_CASE_DIR/textfile f out k=3 n=50 i pids=() key
+	require_cmd promtool
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	for i in $(seq $k); do
+		block_in_target
+		pids+=("$BLOCKER")
+	done
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	echo 1 > /proc/klpx_target/release
+	wait "${pids[@]}"
+	assert_eq original "$(cat /proc/klpx_target/last)"
+	wait_transition klpx_test_patch1
+	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done
+	assert_eq patch1 "$(cat /proc/klpx_target/answer)"
+	mkdir -p "$d"
+	f=$d/klp.prom
+	"$TOP" --core klpx --prometheus "$f" -d 0.2 || fail "klp-top --prometheus failed"
+	grep klp_function_calls "$f"
+	out=$(promtool check metrics <"$f" 2>&1) || fail "promtool check metrics: $out"
+	[ -z "$out" ] || fail "promtool check metrics complains: $out"
+	key='klp_function_calls_total{core="klpx",patch="klpx_test_patch1",object="klpx_test_target",function="klpx_target_answer",sympos="1"'
+	assert_eq 51 "$(metric "$f" "$key,code=\"new\"}")"
+	assert_eq 3 "$(metric "$f" "$key,code=\"old\"}")"
+	for i in 1 2 3 4 5; do cat /proc/klpx_target/answer >/dev/null; done
+	"$TOP" --core klpx --prometheus "$f" -d 0.2 || fail "klp-top --prometheus failed the second time"
+	assert_eq 56 "$(metric "$f" "$key,code=\"new\"}")"
+	assert_eq 3 "$(metric "$f" "$key,code=\"old\"}")"
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top --prometheus exports klpx's call counts as exact _total counters" case_counters
 
 # Steps: --core builtin --prometheus into a directory that does not exist.
 # Expect: exit 2, one line naming the file; nothing written.

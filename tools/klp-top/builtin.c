@@ -287,6 +287,7 @@ static void sync_progress(struct view *v)
 		snprintf(p->patch, sizeof(p->patch), "%s", v->sysfs_patch);
 		bpf_map_update_elem(fd, &zero, p, 0);
 		v->seeded = true;
+		v->seed_gen = gen;
 	} else if (p->active && !v->in_transition && !have_complete) {
 		p->active = 0;
 		p->end_ns = now;

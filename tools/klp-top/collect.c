@@ -19,16 +19,24 @@
 #include "klp.skel.h"
 #include "klpx/events.h"
 
-static struct klp_bpf *skel;
-static struct ring_buffer *rb;
+static struct klp_bpf *skel;	/* klpx's; the built-in's is builtin.c's */
 static int nr_cpus;
 static bool verbose;
-/* the maps of bpf/klpt.bpf.h, in whichever object the core needs */
-static int progress_fd = -1, tasks_fd = -1, stats_fd = -1;
 
 const char *core_name(enum core c)
 {
 	return c == CORE_BUILTIN ? "builtin" : c == CORE_KLPX ? "klpx" : "auto";
+}
+
+/*
+ * The last transition's duration is a lower bound: the built-in core's is
+ * klp-top's own measure, from its start when the transition began before
+ * it (klpx's comes from klpx).
+ */
+bool duration_at_least(const struct view *v)
+{
+	return v->core == CORE_BUILTIN && v->seeded &&
+	       v->prog.gen == v->seed_gen;
 }
 
 double mono_now(void)
@@ -158,7 +166,7 @@ static void seed(struct view *v)
 	__u64 now_ns = (__u64)(mono_now() * 1e9);
 	FILE *f;
 
-	if (bpf_map_lookup_elem(progress_fd, &zero, &p) ||
+	if (bpf_map_lookup_elem(v->progress_fd, &zero, &p) ||
 	    p.active || !transition_running(KLPX_SYSFS, NULL, NULL, 0))
 		return;
 	f = fopen(KLPX_TASKS, "r");
@@ -175,7 +183,7 @@ static void seed(struct view *v)
 	p.active = 1;
 	snprintf(p.patch, sizeof(p.patch), "%s", patch);
 	/* the new generation first: events from now on write into it */
-	bpf_map_update_elem(progress_fd, &zero, &p, 0);
+	bpf_map_update_elem(v->progress_fd, &zero, &p, 0);
 	while (fgets(line, sizeof(line), f)) {
 		struct klpt_task t = { .gen = gen, .how = -1 };
 		char uni[16], reason[32], func[KLPT_NAME_LEN];
@@ -208,7 +216,7 @@ static void seed(struct view *v)
 				snprintf(t.func, sizeof(t.func), "%s", func);
 		}
 		/* the file is newer than any record of an older generation */
-		bpf_map_update_elem(tasks_fd, &pid, &t,
+		bpf_map_update_elem(v->tasks_fd, &pid, &t,
 				    BPF_ANY);
 	}
 	/*
@@ -227,21 +235,6 @@ out:
 	fclose(f);
 }
 
-/*
- * --core auto: the core with a patch in transition; with none, klpx if it
- * is loaded, else the built-in livepatch.
- */
-static enum core pick_core(void)
-{
-	bool klpx = !access(KLPX_SYSFS, F_OK);
-
-	if (klpx && transition_running(KLPX_SYSFS, NULL, NULL, 0))
-		return CORE_KLPX;
-	if (transition_running(LIVEPATCH_SYSFS, NULL, NULL, 0))
-		return CORE_BUILTIN;
-	return klpx ? CORE_KLPX : CORE_BUILTIN;
-}
-
 static int open_builtin(struct view *v)
 {
 	int events_fd, err;
@@ -250,12 +243,12 @@ static int open_builtin(struct view *v)
 	nr_cpus = libbpf_num_possible_cpus();
 	if (nr_cpus <= 0)
 		return nr_cpus ? nr_cpus : -EINVAL;
-	err = builtin_open(v, verbose, &progress_fd, &tasks_fd, &stats_fd,
-			   &events_fd);
+	err = builtin_open(v, verbose, &v->progress_fd, &v->tasks_fd,
+			   &v->stats_fd, &events_fd);
 	if (err)
 		return err;
-	rb = ring_buffer__new(events_fd, on_event, v, NULL);
-	if (!rb) {
+	v->rb = ring_buffer__new(events_fd, on_event, v, NULL);
+	if (!v->rb) {
 		err = -errno;
 		fprintf(stderr, "klp-top: no ring buffer: %s\n", strerror(-err));
 		collect_close(v);
@@ -271,7 +264,7 @@ int collect_open(const struct options *o, struct view *v)
 
 	verbose = o->verbose;
 	libbpf_set_print(print_libbpf);
-	v->core = o->core == CORE_AUTO ? pick_core() : o->core;
+	v->core = o->core;	/* never auto: cores_open() splits it */
 	v->sysfs = v->core == CORE_BUILTIN ? LIVEPATCH_SYSFS : KLPX_SYSFS;
 	if (v->core == CORE_BUILTIN)
 		return open_builtin(v);
@@ -291,12 +284,12 @@ int collect_open(const struct options *o, struct view *v)
 	}
 	if (err)
 		return explain(err);
-	progress_fd = bpf_map__fd(skel->maps.progress);
-	tasks_fd = bpf_map__fd(skel->maps.tasks);
-	stats_fd = bpf_map__fd(skel->maps.stats);
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, v,
-			      NULL);
-	if (!rb) {
+	v->progress_fd = bpf_map__fd(skel->maps.progress);
+	v->tasks_fd = bpf_map__fd(skel->maps.tasks);
+	v->stats_fd = bpf_map__fd(skel->maps.stats);
+	v->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, v,
+				 NULL);
+	if (!v->rb) {
 		err = -errno;
 		collect_close(v);
 		return explain(err);
@@ -312,7 +305,7 @@ static void read_stats(struct view *v)
 	__u32 zero = 0;
 
 	v->events = v->dropped = v->task_map_full = 0;
-	if (bpf_map_lookup_elem(stats_fd, &zero, s))
+	if (bpf_map_lookup_elem(v->stats_fd, &zero, s))
 		return;
 	for (int i = 0; i < nr_cpus; i++) {
 		v->events += s[i].events;
@@ -397,7 +390,7 @@ static int cmp_tasks(const void *a, const void *b)
 /* the records of the current transition, blockers first */
 static void read_tasks(struct view *v, const struct options *o)
 {
-	int fd = tasks_fd, n = 0, cap = 1024;
+	int fd = v->tasks_fd, n = 0, cap = 1024;
 	struct task_row *rows = malloc(cap * sizeof(*rows));
 	__u32 key, *prev = NULL, prev_key;
 
@@ -447,7 +440,7 @@ int collect_poll(struct view *v, int ms)
 
 	do {
 		left = end - mono_now();
-		err = ring_buffer__poll(rb, left > 0 ? (int)(left * 1e3) : 0);
+		err = ring_buffer__poll(v->rb, left > 0 ? (int)(left * 1e3) : 0);
 		if (err < 0 && err != -EINTR)
 			return err;
 		if (err == -EINTR)
@@ -485,16 +478,17 @@ static int cmp_funcs(const void *a, const void *b)
 /* reads every map: the view at the end of an interval */
 void collect_snapshot(struct view *v, const struct options *o)
 {
+	struct klpt_progress again;
 	__u32 zero = 0;
 	double t;
 
-	ring_buffer__consume(rb);
+	ring_buffer__consume(v->rb);
 	v->interval_first = v->last_snap;
 	v->last_snap = v->nr_recent;
 	t = mono_now();
 	v->elapsed = t - v->now;
 	v->now = t;
-	bpf_map_lookup_elem(progress_fd, &zero, &v->prog);
+	bpf_map_lookup_elem(v->progress_fd, &zero, &v->prog);
 	if (v->seeded && v->prog.gen == v->seed_gen) {
 		v->prog.nr_tasks += v->seed_nr;
 		v->prog.switched += v->seed_switched;
@@ -510,17 +504,122 @@ void collect_snapshot(struct view *v, const struct options *o)
 	fsort = o->fsort;
 	qsort(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs);
 	read_tasks(v, o);
+	/*
+	 * The failed checks once more, after the rows: a check that failed
+	 * between the first read and the rows' is in the rows, so the header
+	 * must count it too (it counts at least the rows' sum).
+	 */
+	if (!bpf_map_lookup_elem(v->progress_fd, &zero, &again) &&
+	    again.gen == v->prog.gen) {
+		if (v->seeded && again.gen == v->seed_gen)
+			again.fails += v->seed_fails;
+		if (again.fails > v->prog.fails)
+			v->prog.fails = again.fails;
+	}
 }
 
 void collect_close(struct view *v)
 {
-	ring_buffer__free(rb);
-	rb = NULL;
-	klp_bpf__destroy(skel);
-	skel = NULL;
-	builtin_close();
+	ring_buffer__free(v->rb);
+	v->rb = NULL;
+	if (v->core == CORE_BUILTIN) {
+		builtin_close();
+	} else {
+		klp_bpf__destroy(skel);
+		skel = NULL;
+	}
 	free(v->funcs);
 	free(v->tasks);
 	v->funcs = NULL;
 	v->tasks = NULL;
+}
+
+/*
+ * The cores klp-top watches: --core's, or for --core auto each one the
+ * host has (klpx if loaded, the built-in livepatch if the kernel has it;
+ * one that cannot be watched is skipped after its message).  0, or 2 with
+ * nothing watched.
+ */
+int cores_open(const struct options *o, struct cores *c)
+{
+	static struct view views[CORES_MAX];
+	enum core want[CORES_MAX];
+	int nr = 0;
+
+	c->n = 0;
+	c->any = o->core == CORE_AUTO;
+	if (!c->any) {
+		want[nr++] = o->core;
+	} else {
+		if (!access(KLPX_SYSFS, F_OK))
+			want[nr++] = CORE_KLPX;
+		if (!access(LIVEPATCH_SYSFS, F_OK))
+			want[nr++] = CORE_BUILTIN;
+		if (!nr) {
+			fprintf(stderr, "klp-top: --core auto: neither klpx (%s) nor the built-in livepatch (%s) is there\n",
+				KLPX_SYSFS, LIVEPATCH_SYSFS);
+			return 2;
+		}
+	}
+	for (int i = 0; i < nr; i++) {
+		struct options one = *o;
+
+		one.core = want[i];
+		if (collect_open(&one, &views[i]))
+			continue;
+		c->v[c->n++] = &views[i];
+	}
+	return c->n ? 0 : 2;
+}
+
+/* takes events from every core's ring buffer for @ms milliseconds */
+int cores_poll(struct cores *c, int ms)
+{
+	double end = mono_now() + ms / 1e3, left;
+	int err;
+
+	if (c->n == 1)
+		return collect_poll(c->v[0], ms);
+	do {
+		left = end - mono_now();
+		for (int i = 0; i < c->n; i++) {
+			/* in turns of at most 50 ms each */
+			err = collect_poll(c->v[i], left > 0.1 ? 50 :
+					   left > 0 ? (int)(left * 500) : 0);
+			if (err)
+				return err;
+		}
+	} while (left > 0);
+	return 0;
+}
+
+void cores_snapshot(struct cores *c, const struct options *o)
+{
+	for (int i = 0; i < c->n; i++)
+		collect_snapshot(c->v[i], o);
+}
+
+/*
+ * The cores to show (after a snapshot): with --core auto, those with a
+ * patch in transition (sysfs, or a transition klp-top's BPF side saw
+ * running), else every core watched.  Returns how many.
+ */
+int cores_shown(const struct cores *c, struct view **shown)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n; i++)
+		if (c->v[i]->in_transition || c->v[i]->prog.active)
+			shown[n++] = c->v[i];
+	if (!n || !c->any)
+		for (n = 0; n < c->n; n++)
+			shown[n] = c->v[n];
+	return n;
+}
+
+void cores_close(struct cores *c)
+{
+	for (int i = 0; i < c->n; i++)
+		collect_close(c->v[i]);
+	c->n = 0;
 }

@@ -141,7 +141,8 @@ static void json_events(FILE *f, const struct view *v)
 	fputc(']', f);
 }
 
-void print_json(FILE *f, const struct view *v, const struct options *o)
+/* one core's object, without the newline */
+static void json_core(FILE *f, const struct view *v, const struct options *o)
 {
 	fprintf(f, "{\"time\":%.3f,\"interval_s\":%.3f,\"core\":\"%s\",\"attach\":\"%s\",\"missing_probes\":",
 		v->now, v->elapsed, core_name(v->core), v->attach);
@@ -156,6 +157,30 @@ void print_json(FILE *f, const struct view *v, const struct options *o)
 		json_tasks(f, v, "tasks", v->nr_tasks);
 	json_funcs(f, v);
 	json_events(f, v);
-	fprintf(f, "}\n");
+	fputc('}', f);
+}
+
+void print_json(FILE *f, const struct view *v, const struct options *o)
+{
+	json_core(f, v, o);
+	fputc('\n', f);
+	fflush(f);
+}
+
+/*
+ * --core auto: one line per interval too, the cores shown (those with a
+ * patch in transition, else every core watched) each as the object a
+ * single core prints, in "cores".
+ */
+void print_json_cores(FILE *f, struct view **v, int n,
+		      const struct options *o)
+{
+	fprintf(f, "{\"time\":%.3f,\"core\":\"auto\",\"cores\":[", v[0]->now);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		json_core(f, v[i], o);
+	}
+	fputs("]}\n", f);
 	fflush(f);
 }

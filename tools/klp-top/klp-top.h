@@ -81,16 +81,39 @@ struct view {
 	unsigned long interval_first;	/* nr_recent at the last snapshot but one */
 	unsigned long last_snap;	/* nr_recent at the last snapshot */
 	__u64 events, dropped, task_map_full;
+	/* the BPF side of this core: its ring buffer and the maps of
+	 * bpf/klpt.bpf.h, in whichever object the core needs */
+	struct ring_buffer *rb;
+	int progress_fd, tasks_fd, stats_fd;
+};
+
+/*
+ * What klp-top watches: one core, or with --core auto every core the host
+ * has (klpx if loaded, the built-in livepatch if the kernel has it).  Of
+ * those, each interval shows the ones with a patch in transition, or all
+ * of them when none has one (cores_shown()).
+ */
+#define CORES_MAX	2
+struct cores {
+	struct view *v[CORES_MAX];
+	int n;
+	bool any;			/* --core auto */
 };
 
 /* collect.c */
 int collect_open(const struct options *o, struct view *v);
 int collect_poll(struct view *v, int ms);
+int cores_open(const struct options *o, struct cores *c);
+int cores_poll(struct cores *c, int ms);
+void cores_snapshot(struct cores *c, const struct options *o);
+int cores_shown(const struct cores *c, struct view **shown);
+void cores_close(struct cores *c);
 void collect_snapshot(struct view *v, const struct options *o);
 void collect_close(struct view *v);
 bool transition_running(const char *dir, const char *patch, char *name,
 			size_t len);
 const char *core_name(enum core c);
+bool duration_at_least(const struct view *v);
 int read_line(const char *path, char *buf, size_t len);
 double mono_now(void);
 void set_rates(struct view *v, struct func_row *rows, int n);
@@ -115,8 +138,11 @@ int format_event(char *buf, size_t len, const struct klpt_event *e,
 /* text.c, json.c, tui.c */
 void print_text(FILE *f, const struct view *v, const struct options *o);
 void print_json(FILE *f, const struct view *v, const struct options *o);
+void print_json_cores(FILE *f, struct view **v, int n,
+		      const struct options *o);
 void print_blockers(FILE *f, const struct view *v);
-int tui_run(struct view *v, struct options *o);
+int tui_run(struct cores *c, struct options *o);
+void print_cores(FILE *f, struct cores *c, const struct options *o);
 
 /* preflight.c */
 int run_preflight(const struct options *o);

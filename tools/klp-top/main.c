@@ -34,8 +34,8 @@ static const char usage[] =
 "--core builtin for the kernel's built-in livepatch (/sys/kernel/livepatch).\n"
 "\n"
 "      --core CORE     klpx (default), builtin (the kernel's own livepatch,\n"
-"                      through its BTF), auto (the one with a patch in\n"
-"                      transition; with none, klpx if loaded, else builtin)\n"
+"                      through its BTF), auto (both at once: the ones with a\n"
+"                      patch in transition are shown, else both)\n"
 "  -b, --batch         print a text snapshot every interval (no screen control)\n"
 "      --json          print one JSON object per interval, one per line\n"
 "  -d, --delay SECONDS interval between snapshots (default 1, fractions allowed)\n"
@@ -171,48 +171,82 @@ usage:
 	return -1;
 }
 
-static int run_batch(struct view *v, const struct options *o)
+static int run_batch(struct cores *c, const struct options *o)
 {
 	for (long i = 0; !stop && (!o->count || i < o->count); i++) {
-		if (collect_poll(v, (int)(o->interval * 1e3)))
+		if (cores_poll(c, (int)(o->interval * 1e3)))
 			return 2;
-		collect_snapshot(v, o);
-		if (o->json)
-			print_json(stdout, v, o);
-		else
-			print_text(stdout, v, o);
+		cores_snapshot(c, o);
+		print_cores(stdout, c, o);
 	}
 	return 0;
 }
 
-/* --wait: 0 when the transition is over, 1 with the blockers on timeout */
-static int run_wait(struct view *v, const struct options *o)
+/* the first core watched with PATCH (or any patch) in transition */
+static struct view *in_transition(const struct cores *c, const char *patch)
+{
+	for (int i = 0; i < c->n; i++)
+		if (transition_running(c->v[i]->sysfs, patch, NULL, 0))
+			return c->v[i];
+	return NULL;
+}
+
+/*
+ * --wait: 0 when no core watched has the patch (or any patch) in
+ * transition, 1 on timeout with each such core's blockers printed.  With
+ * --core auto each line names its core.
+ */
+static int run_wait(struct cores *c, const struct options *o)
 {
 	const char *what = o->wait_patch ? o->wait_patch : "any patch";
 	double waited = 0;
+	int told = 0;
 
-	while (!stop && transition_running(v->sysfs, o->wait_patch, NULL, 0)) {
+	while (!stop && in_transition(c, o->wait_patch)) {
 		if (o->timeout && waited >= o->timeout) {
-			collect_snapshot(v, o);
-			printf("klp-top: timeout after %.1fs: %s still in transition to %s\n",
-			       waited, v->prog.active ? v->prog.patch : what,
-			       universe_name(v->prog.active ? v->prog.target : -1));
-			print_blockers(stdout, v);
+			cores_snapshot(c, o);
+			for (int i = 0; i < c->n; i++) {
+				struct view *v = c->v[i];
+
+				if (!transition_running(v->sysfs, o->wait_patch,
+							NULL, 0))
+					continue;
+				printf("klp-top: timeout after %.1fs: %s still in transition to %s",
+				       waited, v->prog.active ? v->prog.patch :
+				       o->wait_patch ? what : v->sysfs_patch,
+				       universe_name(v->prog.active ?
+						     v->prog.target : -1));
+				if (c->any)
+					printf(" (core %s)", core_name(v->core));
+				putchar('\n');
+				print_blockers(stdout, v);
+			}
 			return 1;
 		}
-		if (collect_poll(v, 100))
+		if (cores_poll(c, 100))
 			return 2;
 		waited += 0.1;
 	}
 	if (stop)
 		return 2;
-	collect_snapshot(v, o);
-	if (v->prog.gen && !v->prog.active)
-		printf("klp-top: %s: transition to %s %s in %.1f ms\n",
+	cores_snapshot(c, o);
+	for (int i = 0; i < c->n; i++) {
+		struct view *v = c->v[i];
+
+		if (!v->prog.gen || v->prog.active ||
+		    (o->wait_patch && strcmp(o->wait_patch, v->prog.patch)))
+			continue;
+		printf("klp-top: %s: transition to %s %s in %s%.1f ms",
 		       v->prog.patch, universe_name(v->prog.target),
 		       v->prog.forced ? "forced" : "completed",
+		       duration_at_least(v) ? ">=" : "",
 		       v->prog.duration_ns / 1e6);
-	else
+		if (c->any)
+			printf(" (core %s)", core_name(v->core));
+		putchar('\n');
+		told++;
+	}
+	if (!told)
 		printf("klp-top: %s: not in transition\n", what);
 	return 0;
 }
@@ -221,7 +255,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { .interval = 1.0 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	static struct view v;
+	struct cores c;
 	int ret;
 
 	if (parse(argc, argv, &o))
@@ -234,14 +268,14 @@ int main(int argc, char **argv)
 		return run_prometheus(&o, &stop);
 	if (!o.batch && !o.json && !o.wait && !isatty(STDOUT_FILENO))
 		o.batch = true;
-	if (collect_open(&o, &v))
+	if (cores_open(&o, &c))
 		return 2;
 	if (o.wait)
-		ret = run_wait(&v, &o);
+		ret = run_wait(&c, &o);
 	else if (o.batch || o.json)
-		ret = run_batch(&v, &o);
+		ret = run_batch(&c, &o);
 	else
-		ret = tui_run(&v, &o) ? 2 : 0;
-	collect_close(&v);
+		ret = tui_run(&c, &o) ? 2 : 0;
+	cores_close(&c);
 	return ret;
 }

@@ -6,10 +6,13 @@
  * the file is written beside FILE and renamed over it, so a scrape reads
  * the old file or the new one, never half of one.
  *
- * klp-top runs once per sample (a systemd timer), so its counts are of
- * that interval: they are gauges (calls per second, events lost), not
- * _total counters that a one-shot process could not keep.
+ * klp-top runs once per sample (a systemd timer), so what it counts
+ * itself is of that interval: gauges (events lost; the built-in core's
+ * per-function calls, counted by probes attached only while klp-top
+ * runs).  klpx counts every patched call in the kernel from each patch's
+ * enable on (sysfs calls_new, calls_old): those are _total counters.
  */
+#include <glob.h>
 #include <errno.h>
 #include <dirent.h>
 #include <stdlib.h>
@@ -34,10 +37,84 @@ static void label(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* one family's HELP and TYPE lines: every family is a gauge */
+/* one family's HELP and TYPE lines */
+static void family_of(FILE *f, const char *name, const char *type,
+		      const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
 static void family(FILE *f, const char *name, const char *help)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	family_of(f, name, "gauge", help);
+}
+
+static int read_count(const char *path, unsigned long long *val)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%llu", val) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+/*
+ * klp_function_calls_total: klpx's own counts, one series per patch,
+ * object, function and sympos (the func's sysfs directory
+ * <patch>/<object>/<function>,<sympos>), each monotonic while the patch
+ * is there; a patch loaded again starts at 0 (a counter reset).
+ */
+static void klpx_calls(FILE *f)
+{
+	char path[512], *patch, *obj, *func, *pos;
+	unsigned long long calls[2];
+	glob_t g;
+
+	if (glob(KLPX_SYSFS "/*/*/*/calls_new", 0, NULL, &g))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		size_t len = strlen(g.gl_pathv[i]);
+
+		if (len >= sizeof(path))
+			continue;
+		memcpy(path, g.gl_pathv[i], len + 1);
+		if (read_count(path, &calls[0]))
+			continue;
+		strcpy(path + len - strlen("new"), "old");
+		if (read_count(path, &calls[1]))
+			continue;
+		/* .../klpx/<patch>/<object>/<function>,<sympos>/calls_old */
+		path[len - strlen("/calls_new")] = 0;
+		patch = path + strlen(KLPX_SYSFS "/");
+		obj = strchr(patch, '/');
+		if (!obj)
+			continue;
+		*obj++ = 0;
+		func = strchr(obj, '/');
+		if (!func)
+			continue;
+		*func++ = 0;
+		pos = strrchr(func, ',');
+		if (!pos)
+			continue;
+		*pos++ = 0;
+		for (int c = 0; c < 2; c++) {
+			fputs("klp_function_calls_total{core=\"klpx\",patch=", f);
+			label(f, patch);
+			fputs(",object=", f);
+			label(f, obj);
+			fputs(",function=", f);
+			label(f, func);
+			fputs(",sympos=", f);
+			label(f, pos);
+			fprintf(f, ",code=\"%s\"} %llu\n", c ? "old" : "new",
+				calls[c]);
+		}
+	}
+	globfree(&g);
 }
 
 /* a sample's name and its core label, then ", key=value" pairs by hand */
@@ -137,7 +214,9 @@ static void write_metrics(FILE *f, struct view **views, int n,
 	for (int i = 0; i < n; i++) {
 		const struct klpt_progress *p = &views[i]->prog;
 
-		if (!p->gen || p->active || !p->duration_ns)
+		/* a lower bound only (begun before klp-top): left out */
+		if (!p->gen || p->active || !p->duration_ns ||
+		    duration_at_least(views[i]))
 			continue;
 		sample(f, "klp_last_transition_duration_seconds", views[i]);
 		fputs(",patch=", f);
@@ -146,18 +225,25 @@ static void write_metrics(FILE *f, struct view **views, int n,
 			universe_name(p->target), p->forced ? "true" : "false",
 			p->duration_ns / 1e9);
 	}
-	family(f, "klp_function_calls_per_second", "Calls of a patched function during the sample, per second, answered by new or old code.");
+	for (int i = 0; i < n; i++)
+		if (views[i]->core == CORE_KLPX) {
+			family_of(f, "klp_function_calls_total", "counter",
+				  "Calls of a patched function answered by its new or its old code, counted by klpx since the patch's enable (sysfs calls_new, calls_old).");
+			klpx_calls(f);
+		}
+	family(f, "klp_function_sample_calls", "Calls of a patched function of the built-in livepatch answered by its new or its old code during klp-top's sample only (klp_top_sample_seconds long; probes attached while klp-top runs: not a running total).");
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < views[i]->nr_funcs; k++) {
 			const struct func_row *r = &views[i]->funcs[k];
 
+			if (views[i]->core != CORE_BUILTIN)
+				break;
 			for (int c = 0; c < 2; c++) {
-				sample(f, "klp_function_calls_per_second", views[i]);
+				sample(f, "klp_function_sample_calls", views[i]);
 				fputs(",function=", f);
 				label(f, r->name);
-				fprintf(f, ",code=\"%s\"} %.3f\n", c ? "old" : "new",
-					(c ? r->to_old : r->to_new) /
-					(views[i]->elapsed > 0 ? views[i]->elapsed : 1));
+				fprintf(f, ",code=\"%s\"} %llu\n", c ? "old" : "new",
+					(unsigned long long)(c ? r->to_old : r->to_new));
 			}
 		}
 	for (int m = 0; m < 3; m++) {

@@ -35,9 +35,10 @@ static void print_header(FILE *f, const struct view *v)
 		fprintf(f, "TRANSITION %s (started before klp-top; no per-task file to seed from)\n",
 			v->sysfs_patch);
 	} else if (p->gen) {
-		fprintf(f, "no transition; last: %s -> %s %s in %.1f ms\n",
+		fprintf(f, "no transition; last: %s -> %s %s in %s%.1f ms\n",
 			p->patch, universe_name(p->target),
 			p->forced ? "forced" : "completed",
+			duration_at_least(v) ? ">=" : "",
 			p->duration_ns / 1e6);
 	} else {
 		fprintf(f, "no transition\n");
@@ -69,9 +70,10 @@ void print_blockers(FILE *f, const struct view *v)
 	}
 }
 
-static void print_funcs(FILE *f, const struct view *v)
+/* @tag: "" for one core, " core=NAME" when several are shown */
+static void print_funcs(FILE *f, const struct view *v, const char *tag)
 {
-	fprintf(f, "FUNCTIONS (%d)\n", v->nr_funcs);
+	fprintf(f, "FUNCTIONS (%d)%s\n", v->nr_funcs, tag);
 	if (!v->nr_funcs)
 		return;
 	fprintf(f, "  %-32s %10s %10s %12s %12s\n", "FUNCTION", "NEW/s",
@@ -86,7 +88,8 @@ static void print_funcs(FILE *f, const struct view *v)
 	}
 }
 
-static void print_events(FILE *f, const struct view *v, int max)
+static void print_events(FILE *f, const struct view *v, int max,
+			 const char *tag)
 {
 	unsigned long first = v->interval_first, n = v->last_snap - first;
 	char line[256];
@@ -95,7 +98,7 @@ static void print_events(FILE *f, const struct view *v, int max)
 		first = v->last_snap - RECENT_MAX;
 	if (v->last_snap - first > (unsigned long)max)
 		first = v->last_snap - max;
-	fprintf(f, "EVENTS (%lu this interval)\n", n);
+	fprintf(f, "EVENTS (%lu this interval)%s\n", n, tag);
 	if (first > v->interval_first)
 		fprintf(f, "  ... %lu earlier not shown\n",
 			first - v->interval_first);
@@ -110,8 +113,46 @@ void print_text(FILE *f, const struct view *v, const struct options *o)
 {
 	print_header(f, v);
 	print_blockers(f, v);
-	print_funcs(f, v);
-	print_events(f, v, EVENTS_SHOWN);
+	print_funcs(f, v, "");
+	print_events(f, v, EVENTS_SHOWN, "");
+	fprintf(f, "\n");
+	fflush(f);
+}
+
+/*
+ * One snapshot of the cores watched.  One core: print_text().  Several
+ * (--core auto): first each core's header and blockers (its header line
+ * names it: core=klpx, core=builtin), so that a screen shows every core's
+ * blockers, then each core's functions and events, titled with the core.
+ * With --json one line, wrapped in {"core":"auto","cores":[...]} for
+ * --core auto.
+ */
+void print_cores(FILE *f, struct cores *c, const struct options *o)
+{
+	struct view *shown[CORES_MAX];
+	int n = cores_shown(c, shown);
+	char tag[32];
+
+	if (o->json) {
+		if (c->any)
+			print_json_cores(f, shown, n, o);
+		else
+			print_json(f, shown[0], o);
+		return;
+	}
+	if (n == 1) {
+		print_text(f, shown[0], o);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		print_header(f, shown[i]);
+		print_blockers(f, shown[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(tag, sizeof(tag), " core=%s", core_name(shown[i]->core));
+		print_funcs(f, shown[i], tag);
+		print_events(f, shown[i], EVENTS_SHOWN / n, tag);
+	}
 	fprintf(f, "\n");
 	fflush(f);
 }

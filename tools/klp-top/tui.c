@@ -46,7 +46,7 @@ static int term_setup(void)
 }
 
 /* draws the text view, cut to the terminal's size */
-static void draw(const struct view *v, const struct options *o)
+static void draw(struct cores *c, const struct options *o)
 {
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 	char *buf = NULL, *line, *save;
@@ -60,7 +60,7 @@ static void draw(const struct view *v, const struct options *o)
 	mem = open_memstream(&buf, &len);
 	if (!mem)
 		return;
-	print_text(mem, v, o);
+	print_cores(mem, c, o);
 	fclose(mem);
 	fputs("\033[H\033[2J", stdout);
 	for (line = strtok_r(buf, "\n", &save); line && row < ws.ws_row - 2;
@@ -91,7 +91,7 @@ static bool key(struct options *o, char c)
 	return true;
 }
 
-int tui_run(struct view *v, struct options *o)
+int tui_run(struct cores *cores, struct options *o)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
@@ -105,11 +105,11 @@ int tui_run(struct view *v, struct options *o)
 	err = term_setup();
 	if (err)
 		return err;
-	collect_snapshot(v, o);
-	draw(v, o);
+	cores_snapshot(cores, o);
+	draw(cores, o);
 	while (!stop && (!o->count || shown < o->count)) {
 		for (waited = 0; !stop && waited < o->interval; waited += 0.1) {
-			err = collect_poll(v, 100);
+			err = cores_poll(cores, 100);
 			if (err)
 				goto out;
 			if (poll(&in, 1, 0) <= 0 || read(STDIN_FILENO, &c, 1) != 1)
@@ -118,8 +118,8 @@ int tui_run(struct view *v, struct options *o)
 				goto out;
 			break;		/* redraw now, in the new order */
 		}
-		collect_snapshot(v, o);
-		draw(v, o);
+		cores_snapshot(cores, o);
+		draw(cores, o);
 		shown++;
 	}
 out:
