@@ -35,6 +35,13 @@ static inline bool klpx_object_loaded(const struct klpx_object *obj)
 	return !obj->name || obj->mod;
 }
 
+/* Is @obj the object named @name (NULL: vmlinux)? */
+static inline bool klpx_object_is(const struct klpx_object *obj,
+				  const char *name)
+{
+	return name ? obj->name && !strcmp(obj->name, name) : !obj->name;
+}
+
 static inline const char *klpx_object_name(const struct klpx_object *obj)
 {
 	return obj->name ? obj->name : "vmlinux";

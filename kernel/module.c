@@ -125,8 +125,7 @@ static int klpx_module_coming(struct module *mod)
 	 */
 	klpx_for_each_patch(patch) {
 		klpx_for_each_object(patch, obj) {
-			if (!obj->name || obj->patched ||
-			    strcmp(obj->name, mod->name))
+			if (obj->patched || !klpx_object_is(obj, mod->name))
 				continue;
 			ret = klpx_object_coming(obj, mod);
 			if (ret)
