@@ -230,12 +230,13 @@ static struct dentry *klpx_debugfs_dir;
 
 static void klpx_show_task(struct seq_file *m, struct task_struct *t)
 {
-	bool patched = klpx_task_in_universe(t, KLPX_PATCHED);
+	enum klpx_universe u = klpx_task_in_universe(t, KLPX_PATCHED) ?
+			       KLPX_PATCHED : KLPX_UNPATCHED;
 	struct klpx_blocker *b = xa_load(&klpx_blockers, klpx_task_key(t));
 	bool blocks = !klpx_task_done(t, klpx_target);
 
 	seq_printf(m, "%d\t%s\t%s", t->pid, t->comm,
-		   patched ? "patched" : "unpatched");
+		   klpx_universe_name(u));
 	if (blocks && b && b->start_time == t->start_time)
 		seq_printf(m, "\t%s\t%s\t%u\t%u\n", klpx_check_name(b->why),
 			   b->func ? b->func->old_name : "-", b->fails,
@@ -255,8 +256,7 @@ static void klpx_show_state_bytes(struct seq_file *m)
 	struct klpx_blocker *b;
 	size_t map_bytes = 0;
 
-	map = rcu_dereference_protected(klpx_umap,
-					lockdep_is_held(&klpx_mutex));
+	map = klpx_umap_locked();
 	if (map)
 		map_bytes = klpx_umap_bytes(map);
 	xa_for_each(&klpx_blockers, idx, b)
@@ -279,7 +279,7 @@ static int klpx_tasks_show(struct seq_file *m, void *v)
 	}
 	seq_printf(m, "# patch %s target %s\n",
 		   klpx_patch_name(klpx_transition_patch),
-		   klpx_target == KLPX_PATCHED ? "patched" : "unpatched");
+		   klpx_universe_name(klpx_target));
 	klpx_show_state_bytes(m);
 	seq_puts(m, "# pid\tcomm\tuniverse\treason\tfunction\tfails\twaiting_ms\n");
 	rcu_read_lock();

@@ -70,24 +70,6 @@ static const char *klpx_universe_verb(enum klpx_universe u)
 	return u == KLPX_PATCHED ? "patching" : "unpatching";
 }
 
-/*
- * Moves @t to @to; the caller made sure it may, and holds klpx_mutex or
- * has preemption off. Returns false if it was there (or its pid has no
- * leaf in the map yet).
- */
-bool klpx_task_move(struct task_struct *t, enum klpx_universe to,
-		    enum klpx_how how)
-{
-	struct klpx_universe_map *m;
-
-	m = rcu_dereference_check(klpx_umap, lockdep_is_held(&klpx_mutex) ||
-					     rcu_read_lock_sched_held());
-	if (!m || !klpx_umap_set(m, t, to))
-		return false;
-	trace_klp_task_switch(t, klpx_other_universe(to), to, how);
-	return true;
-}
-
 /* ---- code that must not be on a stack -------------------------------- */
 
 static void klpx_func_range(struct klpx_func *func, enum klpx_universe target,
@@ -492,7 +474,7 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 	 * none still sees a func klpx_unpatch_objects() took off its stack.
 	 */
 	klpx_sync_handlers();
-	m = rcu_replace_pointer(klpx_umap, NULL, lockdep_is_held(&klpx_mutex));
+	m = klpx_umap_unpublish();
 	rs = rcu_replace_pointer(klpx_ranges_cur, NULL,
 				 lockdep_is_held(&klpx_mutex));
 	klpx_free_later(m, rs);
@@ -554,7 +536,7 @@ void klpx_transition_start(void)
 	 * klpx_stack_answer(), and a task that moved (by a switch point that
 	 * found this map) reads its slots after that.
 	 */
-	rcu_assign_pointer(klpx_umap, klpx_umap_next);
+	klpx_umap_publish(klpx_umap_next);
 	klpx_umap_next = NULL;
 	klpx_ranges_publish(klpx_target);
 	klpx_started_ns = ktime_get_ns();
@@ -696,7 +678,7 @@ void klpx_transition_force(void)
 	lockdep_assert_held(&klpx_mutex);
 	pr_warn("patch '%s': forcing the transition: its module stays loaded\n",
 		klpx_patch_name(patch));
-	m = rcu_dereference_protected(klpx_umap, lockdep_is_held(&klpx_mutex));
+	m = klpx_umap_locked();
 	klpx_umap_fill(m, klpx_target);
 	patch->forced = true;
 	if (patch->replace && klpx_target == KLPX_PATCHED)
