@@ -25,10 +25,8 @@
  * klpx/events.h: { value, "word" }, with the values as numbers, so that
  * the format files show them as numbers (as perf and trace-cmd need).
  */
-#ifndef KLPX_SYMBOL
-#define KLPX_SYMBOL(name, value, word, ...)	{ value, #word },
-#define KLPX_SYMBOL_LAST(name, value, word, ...)	{ value, #word }
-#endif
+#define KLPX_PRINT_SYMBOL(name, value, word, ...)	{ value, #word },
+#define KLPX_PRINT_SYMBOL_LAST(name, value, word, ...)	{ value, #word }
 
 DECLARE_EVENT_CLASS(klp_patch_event,
 	TP_PROTO(struct klpx_patch *patch),
@@ -230,7 +228,8 @@ TRACE_EVENT(klp_task_switch,
 		  __entry->comm, KLPX_UNIVERSE_NAME(__entry->from),
 		  KLPX_UNIVERSE_NAME(__entry->to),
 		  __print_symbolic(__entry->how,
-				   KLPX_HOWS(KLPX_SYMBOL, KLPX_SYMBOL_LAST)))
+				   KLPX_HOWS(KLPX_PRINT_SYMBOL,
+					     KLPX_PRINT_SYMBOL_LAST)))
 );
 
 /* a check found @task unable to switch: @reason, and @func on its stack */
@@ -252,8 +251,8 @@ TRACE_EVENT(klp_stack_check_fail,
 	TP_printk("pid=%d comm=%s reason=%s func=%s", __entry->pid,
 		  __entry->comm,
 		  __print_symbolic(__entry->reason,
-				   KLPX_CHECK_FAILS(KLPX_SYMBOL,
-						    KLPX_SYMBOL_LAST)),
+				   KLPX_CHECK_FAILS(KLPX_PRINT_SYMBOL,
+						    KLPX_PRINT_SYMBOL_LAST)),
 		  __get_str(func))
 );
 
