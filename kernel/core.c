@@ -10,12 +10,19 @@
 
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
-#include "klpx.h"
-#include "transition.h"
+#include "callbacks.h"
+#include "symbols.h"
+#include "relocs.h"
+#include "patch.h"
+#include "sysfs.h"
+#include "state.h"
+#include "module.h"
 #include "calls.h"
+#include "transition.h"
 #include "trace.h"
+#include "core.h"
 
-/* See klpx.h for the locking rules of everything below. */
+/* See core.h for the locking rules of everything below. */
 DEFINE_MUTEX(klpx_mutex);
 LIST_HEAD(klpx_patches);
 /* patches replaced by an atomic replace, until their free work is done */

@@ -20,9 +20,14 @@
 #define pr_fmt(fmt) "klpx: " fmt
 
 #include <linux/module.h>
-#include "klpx.h"
+#include "core.h"
+#include "callbacks.h"
+#include "symbols.h"
+#include "relocs.h"
+#include "patch.h"
 #include "hooks.h"
 #include "transition.h"
+#include "module.h"
 
 /*
  * The loaded module @name as an object of a patch sees it, or NULL:

@@ -42,7 +42,9 @@
 #include <linux/elf.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
-#include "klpx.h"
+#include "core.h"
+#include "symbols.h"
+#include "relocs.h"
 
 /* every relocation a patch section holds must be one of these (x86_64) */
 static unsigned int klpx_rela_size(unsigned int type)

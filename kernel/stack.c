@@ -18,7 +18,9 @@
 
 #include <linux/sched/task_stack.h>
 #include <asm/unwind.h>
-#include "klpx.h"
+#include "core.h"
+#include "symbols.h"
+#include "transition.h"
 #include "stack.h"
 
 static bool klpx_in_range(const struct klpx_range *r, unsigned long addr)

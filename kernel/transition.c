@@ -30,12 +30,17 @@
 #include <linux/xarray.h>
 #include <linux/ftrace.h>
 #include <linux/llist.h>
-#include "klpx.h"
-#include "transition.h"
-#include "stack.h"
-#include "tasks.h"
-#include "trace.h"
+#include "core.h"
+#include "callbacks.h"
+#include "symbols.h"
+#include "patch.h"
 #include "hooks.h"
+#include "universe.h"
+#include "stack.h"
+#include "blockers.h"
+#include "switch_points.h"
+#include "trace.h"
+#include "transition.h"
 
 static unsigned int signal_delay_ms = 2000;
 module_param(signal_delay_ms, uint, 0644);
@@ -68,6 +73,19 @@ static struct workqueue_struct *klpx_transition_wq;
 static const char *klpx_universe_verb(enum klpx_universe u)
 {
 	return u == KLPX_PATCHED ? "patching" : "unpatching";
+}
+
+/* the tasks a transition starts with, idle tasks included */
+static unsigned int klpx_count_tasks(void)
+{
+	struct task_struct *g, *t;
+	unsigned int n = num_online_cpus();	/* the idle tasks */
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		n++;
+	rcu_read_unlock();
+	return n;
 }
 
 /* ---- code that must not be on a stack -------------------------------- */
@@ -413,8 +431,9 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 
 /*
  * The map and ranges of a finished transition: probes stay registered a
- * while after it (tasks.c) and may still read them, so they are freed once
- * every CPU has scheduled, by a worker, off the transition's path.
+ * while after it (switch_points.c) and may still read them, so they are
+ * freed once every CPU has scheduled, by a worker, off the transition's
+ * path.
  */
 struct klpx_leftover {
 	struct llist_node node;

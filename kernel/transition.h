@@ -20,19 +20,19 @@
 #include <linux/rcupdate.h>
 #include <klpx/livepatch.h>
 #include <klpx/events.h>
-#include "klpx.h"
+#include "core.h"
 #include "universe.h"
+#include "stack.h"
 
 extern struct klpx_patch *klpx_transition_patch;
 extern enum klpx_universe klpx_target;
 struct klpx_ranges;
 extern struct klpx_ranges __rcu *klpx_ranges_cur;
 
-bool klpx_task_gone(struct task_struct *t);
-
 /*
  * @t needs nothing more from the transition to @u: it is in @u, or it has
- * exited for good (never moved: universe.h). Same context as above.
+ * exited for good (never moved: universe.h, klpx_task_gone() in stack.c).
+ * The caller holds klpx_mutex or has preemption off.
  */
 static inline bool klpx_task_done(struct task_struct *t, enum klpx_universe u)
 {

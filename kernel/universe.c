@@ -13,10 +13,11 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/tracepoint.h>
-#include "klpx.h"
-#include "universe.h"
+#include "core.h"
+#include "symbols.h"
 #include "transition.h"
 #include "trace.h"
+#include "universe.h"
 
 struct klpx_universe_map __rcu *klpx_umap;
 

@@ -31,7 +31,7 @@
 #include <linux/rcupdate.h>
 #include <klpx/livepatch.h>
 #include <klpx/events.h>
-#include "klpx.h"
+#include "core.h"
 
 struct klpx_universe_map {
 	unsigned int gen;
