@@ -129,6 +129,9 @@ static __always_inline struct klpt_task *task_rec(struct task_struct *t,
 	return r;
 }
 
+/* every switch point has a counter (klpx/events.h's list, klp_top.h's array) */
+_Static_assert(KLPX_NR_HOWS <= KLPT_NR_HOW, "klpt_progress.how[] has a counter per enum klpx_how");
+
 static __always_inline int on_task_switch(struct task_struct *t, int from,
 					  int to, int how)
 {

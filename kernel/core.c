@@ -10,12 +10,19 @@
 
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
-#include "klpx.h"
-#include "transition.h"
+#include "callbacks.h"
+#include "symbols.h"
+#include "relocs.h"
+#include "patch.h"
+#include "sysfs.h"
+#include "state.h"
+#include "module.h"
 #include "calls.h"
+#include "transition.h"
 #include "trace.h"
+#include "core.h"
 
-/* See klpx.h for the locking rules of everything below. */
+/* See core.h for the locking rules of everything below. */
 DEFINE_MUTEX(klpx_mutex);
 LIST_HEAD(klpx_patches);
 /* patches replaced by an atomic replace, until their free work is done */
@@ -26,21 +33,16 @@ LIST_HEAD(klpx_replaced);
  */
 struct workqueue_struct *klpx_free_wq;
 
-static bool klpx_patch_known(struct klpx_patch *patch)
+/* Is @patch on @list (klpx_patches or klpx_replaced)? klpx_mutex held. */
+static bool klpx_patch_listed(struct klpx_patch *patch, struct list_head *list)
 {
 	struct klpx_patch *p;
 
-	klpx_for_each_patch(p)
+	lockdep_assert_held(&klpx_mutex);
+	list_for_each_entry(p, list, list)
 		if (p == patch)
 			return true;
 	return false;
-}
-
-static bool klpx_same_object(const struct klpx_object *a,
-			     const struct klpx_object *b)
-{
-	return (!a->name && !b->name) ||
-	       (a->name && b->name && !strcmp(a->name, b->name));
 }
 
 static bool klpx_has_callbacks(const struct klpx_object *obj)
@@ -135,7 +137,7 @@ static int klpx_check_patch(struct klpx_patch *patch)
 			return -EINVAL;
 		}
 		for (other = patch->objs; other != obj; other++) {
-			if (klpx_same_object(other, obj)) {
+			if (klpx_object_is(other, obj->name)) {
 				pr_err("patch '%s': object '%s' twice\n", pname,
 				       klpx_object_name(obj));
 				return -EINVAL;
@@ -191,7 +193,7 @@ static struct klpx_object *klpx_find_object(struct klpx_patch *patch,
 	struct klpx_object *obj;
 
 	klpx_for_each_object(patch, obj)
-		if (klpx_same_object(obj, old))
+		if (klpx_object_is(obj, old->name))
 			return obj;
 	return NULL;
 }
@@ -254,6 +256,7 @@ static int klpx_add_nops(struct klpx_patch *patch)
 	struct klpx_patch *old;
 	int ret;
 
+	lockdep_assert_held(&klpx_mutex);
 	klpx_for_each_patch(old) {
 		klpx_for_each_object(old, old_obj) {
 			obj = klpx_find_object(patch, old_obj);
@@ -273,29 +276,42 @@ static int klpx_add_nops(struct klpx_patch *patch)
 	return 0;
 }
 
-/* Drops the nops of a replace patch whose transition completed. */
-static void klpx_discard_nops(struct klpx_patch *patch)
+/*
+ * Unlinks the funcs and objects of @patch and drops their kobjects. With
+ * @nops_only, only what klpx_add_nops() added: the nops, and the dynamic
+ * objects, which hold nothing but nops; what the author wrote stays.
+ */
+static void klpx_free_objects(struct klpx_patch *patch, bool nops_only)
 {
 	struct klpx_object *obj, *tobj;
 	struct klpx_func *func, *tfunc;
+
+	list_for_each_entry_safe(obj, tobj, &patch->obj_list, node) {
+		list_for_each_entry_safe(func, tfunc, &obj->func_list, node) {
+			if (nops_only && !func->nop)
+				continue;
+			list_del(&func->node);
+			kobject_put(&func->kobj);
+		}
+		if (nops_only && !obj->dynamic)
+			continue;
+		list_del(&obj->node);
+		kobject_put(&obj->kobj);
+	}
+}
+
+/* Drops the nops of a replace patch whose transition completed. */
+static void klpx_discard_nops(struct klpx_patch *patch)
+{
+	struct klpx_object *obj;
+	struct klpx_func *func;
 
 	klpx_for_each_object(patch, obj)
 		klpx_for_each_func(obj, func)
 			if (func->nop && func->patched)
 				klpx_unpatch_func(func);
 	klpx_sync_handlers();
-	list_for_each_entry_safe(obj, tobj, &patch->obj_list, node) {
-		list_for_each_entry_safe(func, tfunc, &obj->func_list, node) {
-			if (!func->nop)
-				continue;
-			list_del(&func->node);
-			kobject_put(&func->kobj);
-		}
-		if (obj->dynamic) {
-			list_del(&obj->node);
-			kobject_put(&obj->kobj);
-		}
-	}
+	klpx_free_objects(patch, true);
 }
 
 /*
@@ -307,6 +323,7 @@ void klpx_replace_complete(struct klpx_patch *patch)
 {
 	struct klpx_patch *old, *tmp;
 
+	lockdep_assert_held(&klpx_mutex);
 	list_for_each_entry_safe(old, tmp, &klpx_patches, list) {
 		if (old == patch)
 			continue;
@@ -391,35 +408,17 @@ static int klpx_init_patch(struct klpx_patch *patch)
 
 static void klpx_free_patch(struct klpx_patch *patch)
 {
-	struct klpx_object *obj, *tobj;
-	struct klpx_func *func, *tfunc;
+	struct klpx_object *obj;
 
 	klpx_for_each_object(patch, obj)
 		obj->mod = NULL;
-	list_for_each_entry_safe(obj, tobj, &patch->obj_list, node) {
-		list_for_each_entry_safe(func, tfunc, &obj->func_list, node) {
-			list_del(&func->node);
-			kobject_put(&func->kobj);
-		}
-		list_del(&obj->node);
-		kobject_put(&obj->kobj);
-	}
+	klpx_free_objects(patch, false);
 	kobject_put(&patch->kobj);
 	wait_for_completion(&patch->finish);
 	trace_klp_patch_free(patch);
 	/* a forced patch keeps its module: a task may still run its code */
 	if (!patch->forced)
 		module_put(patch->mod);
-}
-
-static bool klpx_on_replaced(struct klpx_patch *patch)
-{
-	struct klpx_patch *p;
-
-	list_for_each_entry(p, &klpx_replaced, list)
-		if (p == patch)
-			return true;
-	return false;
 }
 
 static void klpx_free_patch_work(struct work_struct *work)
@@ -441,7 +440,7 @@ static void klpx_free_patch_work(struct work_struct *work)
 void klpx_free_patch_async(struct klpx_patch *patch)
 {
 	/* a replaced patch stays on klpx_replaced until the work is done */
-	if (!klpx_on_replaced(patch))
+	if (!klpx_patch_listed(patch, &klpx_replaced))
 		list_del_init(&patch->list);
 	INIT_WORK(&patch->free_work, klpx_free_patch_work);
 	queue_work(klpx_free_wq, &patch->free_work);
@@ -520,7 +519,8 @@ int klpx_enable_patch(struct klpx_patch *patch)
 		return ret;
 
 	mutex_lock(&klpx_mutex);
-	if (klpx_patch_known(patch) || klpx_on_replaced(patch) ||
+	if (klpx_patch_listed(patch, &klpx_patches) ||
+	    klpx_patch_listed(patch, &klpx_replaced) ||
 	    patch->kobj.state_initialized) {
 		pr_err("patch '%s': already enabled\n", klpx_patch_name(patch));
 		ret = -EINVAL;

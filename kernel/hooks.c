@@ -63,7 +63,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
-#include "klpx.h"
+#include "core.h"
+#include "symbols.h"
 #include "hooks.h"
 #include "slots.h"
 

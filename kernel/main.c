@@ -9,12 +9,16 @@
 #define pr_fmt(fmt) "klpx: " fmt
 
 #include <linux/module.h>
-#include "klpx.h"
-#include "transition.h"
-#include "tasks.h"
+#include "core.h"
+#include "symbols.h"
+#include "sysfs.h"
+#include "module.h"
 #include "hooks.h"
 #include "slots.h"
+#include "transition.h"
 #include "universe.h"
+#include "switch_points.h"
+#include "debugfs.h"
 
 static int __init klpx_init(void)
 {
@@ -41,17 +45,19 @@ static int __init klpx_init(void)
 	ret = klpx_sysfs_init();
 	if (ret)
 		goto err_hooks;
-	ret = klpx_tasks_file_init();
+	ret = klpx_switch_points_init();
 	if (ret)
 		goto err_sysfs;
+	klpx_debugfs_init();
 	ret = klpx_module_notify_init();
 	if (ret)
-		goto err_tasks;
+		goto err_debugfs;
 	pr_info("loaded\n");
 	return 0;
 
-err_tasks:
-	klpx_tasks_file_exit();
+err_debugfs:
+	klpx_switch_points_exit();
+	klpx_debugfs_exit();
 err_sysfs:
 	klpx_sysfs_exit();
 err_hooks:
@@ -76,7 +82,8 @@ static void __exit klpx_exit(void)
 {
 	destroy_workqueue(klpx_free_wq);
 	/* no probe may kick the transition work after this */
-	klpx_tasks_file_exit();
+	klpx_switch_points_exit();
+	klpx_debugfs_exit();
 	klpx_transition_exit();
 	klpx_hooks_exit();
 	klpx_module_notify_exit();

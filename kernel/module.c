@@ -20,9 +20,14 @@
 #define pr_fmt(fmt) "klpx: " fmt
 
 #include <linux/module.h>
-#include "klpx.h"
+#include "core.h"
+#include "callbacks.h"
+#include "symbols.h"
+#include "relocs.h"
+#include "patch.h"
 #include "hooks.h"
 #include "transition.h"
+#include "module.h"
 
 /*
  * The loaded module @name as an object of a patch sees it, or NULL:
@@ -125,8 +130,7 @@ static int klpx_module_coming(struct module *mod)
 	 */
 	klpx_for_each_patch(patch) {
 		klpx_for_each_object(patch, obj) {
-			if (!obj->name || obj->patched ||
-			    strcmp(obj->name, mod->name))
+			if (obj->patched || !klpx_object_is(obj, mod->name))
 				continue;
 			ret = klpx_object_coming(obj, mod);
 			if (ret)

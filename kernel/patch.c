@@ -32,12 +32,14 @@
 #include <linux/ftrace.h>
 #include <linux/slab.h>
 #include <linux/rculist.h>
-#include "klpx.h"
+#include "core.h"
 #include "transition.h"
 #include "hooks.h"
 #include "slots.h"
 #include "calls.h"
 #include "trace.h"
+#include "universe.h"
+#include "patch.h"
 
 /*
  * The func whose code a call by current answers, NULL for the original

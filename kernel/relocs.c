@@ -24,8 +24,11 @@
  * refuses a place that is not zero: klpx zeroes them when the module goes
  * or when the object failed to come, so they apply again next time.
  *
- * Locking: klpx_mutex held by every caller, so an object's module, its
- * relocation state and the patch's symbol table do not change under us.
+ * Locking: klpx_mutex held by every caller of klpx_relocs_apply() and
+ * klpx_relocs_clear(), so an object's module, its relocation state and
+ * the patch's symbol table do not change under us. klpx_relocs_check()
+ * runs before the enable takes it: it reads only the patch module's own
+ * section headers, which the loader wrote and nothing changes.
  * The patch module's text is read-only from complete_formation() on,
  * before its init runs: it is written with text_poke() under text_mutex
  * (apply_relocate_add() takes it itself for a module past UNFORMED; the
@@ -39,7 +42,9 @@
 #include <linux/elf.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
-#include "klpx.h"
+#include "core.h"
+#include "symbols.h"
+#include "relocs.h"
 
 /* every relocation a patch section holds must be one of these (x86_64) */
 static unsigned int klpx_rela_size(unsigned int type)
@@ -302,7 +307,7 @@ int klpx_relocs_check(struct klpx_patch *patch)
 		}
 		found = false;
 		klpx_for_each_object_static(patch, obj)
-			found |= obj->name && !strcmp(obj->name, name);
+			found |= klpx_object_is(obj, name);
 		if (!found) {
 			pr_err("patch '%s': section '%s' is for object '%s', which the patch does not have\n",
 			       pname, secname, name);

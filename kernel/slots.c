@@ -25,7 +25,7 @@
 #include <linux/bitmap.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include "klpx.h"
+#include "core.h"
 #include "hooks.h"
 #include "slots.h"
 

@@ -18,7 +18,9 @@
 
 #include <linux/sched/task_stack.h>
 #include <asm/unwind.h>
-#include "klpx.h"
+#include "core.h"
+#include "symbols.h"
+#include "transition.h"
 #include "stack.h"
 
 static bool klpx_in_range(const struct klpx_range *r, unsigned long addr)
@@ -115,14 +117,16 @@ bool klpx_task_gone(struct task_struct *t)
 	return false;
 }
 
+/* The reason column of the tasks file: the list's "file words" (events.h). */
 const char *klpx_check_name(enum klpx_check c)
 {
+#define KLPX_CHECK_CASE(name, value, word, file)	\
+	case KLPX_##name: return file;
 	switch (c) {
-	case KLPX_SWITCH_OK:		return "ok";
-	case KLPX_RUNNING:		return "running";
-	case KLPX_UNRELIABLE:		return "unreliable stack";
-	case KLPX_FUNC_ON_STACK:	return "function on stack";
-	case KLPX_EXITING:		return "exiting";
+	case KLPX_SWITCH_OK:
+		return "ok";
+	KLPX_CHECK_FAILS(KLPX_CHECK_CASE, KLPX_CHECK_CASE)
 	}
+#undef KLPX_CHECK_CASE
 	return "?";
 }

@@ -6,8 +6,9 @@
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
-#include "klpx.h"
+#include "core.h"
 #include "transition.h"
+#include "state.h"
 
 #define klpx_for_each_state(patch, state) \
 	for (state = (patch)->states; state && state->id; state++)

@@ -14,7 +14,8 @@
 #include <linux/kprobes.h>
 #include <linux/tracepoint.h>
 #include <linux/module.h>
-#include "klpx.h"
+#include "core.h"
+#include "symbols.h"
 
 static unsigned long (*klpx_kallsyms_lookup_name)(const char *name);
 static int (*klpx_kallsyms_on_each_symbol)(int (*fn)(void *, const char *,

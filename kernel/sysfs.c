@@ -10,9 +10,11 @@
 
 #include <linux/kobject.h>
 #include <linux/slab.h>
-#include "klpx.h"
-#include "transition.h"
+#include "core.h"
 #include "calls.h"
+#include "slots.h"
+#include "transition.h"
+#include "sysfs.h"
 
 struct kobject *klpx_root_kobj;
 

@@ -30,12 +30,17 @@
 #include <linux/xarray.h>
 #include <linux/ftrace.h>
 #include <linux/llist.h>
-#include "klpx.h"
-#include "transition.h"
-#include "stack.h"
-#include "tasks.h"
-#include "trace.h"
+#include "core.h"
+#include "callbacks.h"
+#include "symbols.h"
+#include "patch.h"
 #include "hooks.h"
+#include "universe.h"
+#include "stack.h"
+#include "blockers.h"
+#include "switch_points.h"
+#include "trace.h"
+#include "transition.h"
 
 static unsigned int signal_delay_ms = 2000;
 module_param(signal_delay_ms, uint, 0644);
@@ -70,22 +75,17 @@ static const char *klpx_universe_verb(enum klpx_universe u)
 	return u == KLPX_PATCHED ? "patching" : "unpatching";
 }
 
-/*
- * Moves @t to @to; the caller made sure it may, and holds klpx_mutex or
- * has preemption off. Returns false if it was there (or its pid has no
- * leaf in the map yet).
- */
-bool klpx_task_move(struct task_struct *t, enum klpx_universe to,
-		    enum klpx_how how)
+/* the tasks a transition starts with, idle tasks included */
+static unsigned int klpx_count_tasks(void)
 {
-	struct klpx_universe_map *m;
+	struct task_struct *g, *t;
+	unsigned int n = num_online_cpus();	/* the idle tasks */
 
-	m = rcu_dereference_check(klpx_umap, lockdep_is_held(&klpx_mutex) ||
-					     rcu_read_lock_sched_held());
-	if (!m || !klpx_umap_set(m, t, to))
-		return false;
-	trace_klp_task_switch(t, klpx_other_universe(to), to, how);
-	return true;
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		n++;
+	rcu_read_unlock();
+	return n;
 }
 
 /* ---- code that must not be on a stack -------------------------------- */
@@ -431,8 +431,9 @@ int klpx_transition_init(struct klpx_patch *patch, enum klpx_universe target)
 
 /*
  * The map and ranges of a finished transition: probes stay registered a
- * while after it (tasks.c) and may still read them, so they are freed once
- * every CPU has scheduled, by a worker, off the transition's path.
+ * while after it (switch_points.c) and may still read them, so they are
+ * freed once every CPU has scheduled, by a worker, off the transition's
+ * path.
  */
 struct klpx_leftover {
 	struct llist_node node;
@@ -492,7 +493,7 @@ static void klpx_transition_clear(struct klpx_patch *patch)
 	 * none still sees a func klpx_unpatch_objects() took off its stack.
 	 */
 	klpx_sync_handlers();
-	m = rcu_replace_pointer(klpx_umap, NULL, lockdep_is_held(&klpx_mutex));
+	m = klpx_umap_unpublish();
 	rs = rcu_replace_pointer(klpx_ranges_cur, NULL,
 				 lockdep_is_held(&klpx_mutex));
 	klpx_free_later(m, rs);
@@ -554,7 +555,7 @@ void klpx_transition_start(void)
 	 * klpx_stack_answer(), and a task that moved (by a switch point that
 	 * found this map) reads its slots after that.
 	 */
-	rcu_assign_pointer(klpx_umap, klpx_umap_next);
+	klpx_umap_publish(klpx_umap_next);
 	klpx_umap_next = NULL;
 	klpx_ranges_publish(klpx_target);
 	klpx_started_ns = ktime_get_ns();
@@ -696,7 +697,7 @@ void klpx_transition_force(void)
 	lockdep_assert_held(&klpx_mutex);
 	pr_warn("patch '%s': forcing the transition: its module stays loaded\n",
 		klpx_patch_name(patch));
-	m = rcu_dereference_protected(klpx_umap, lockdep_is_held(&klpx_mutex));
+	m = klpx_umap_locked();
 	klpx_umap_fill(m, klpx_target);
 	patch->forced = true;
 	if (patch->replace && klpx_target == KLPX_PATCHED)

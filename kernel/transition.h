@@ -3,7 +3,7 @@
  * transition.h - the per-task consistency model, as the rest of klpx sees it.
  *
  * While a patch is in transition, every task is in one of two universes
- * (enum klpx_universe), kept in the universe map (universe.h). The map
+ * (enum klpx_universe), kept in the universe map (universe.[ch]). The map
  * exists only while a transition runs; the slow path reads it locklessly,
  * and only for funcs whose ->transition is set. Without a map every task
  * is in the start universe, the other one than klpx_target.
@@ -20,30 +20,19 @@
 #include <linux/rcupdate.h>
 #include <klpx/livepatch.h>
 #include <klpx/events.h>
-#include "klpx.h"
+#include "core.h"
 #include "universe.h"
+#include "stack.h"
 
 extern struct klpx_patch *klpx_transition_patch;
 extern enum klpx_universe klpx_target;
 struct klpx_ranges;
 extern struct klpx_ranges __rcu *klpx_ranges_cur;
 
-/* Is @t in @u? The caller holds klpx_mutex or has preemption off. */
-static inline bool klpx_task_in_universe(struct task_struct *t,
-					 enum klpx_universe u)
-{
-	struct klpx_universe_map *m;
-
-	m = rcu_dereference_check(klpx_umap, lockdep_is_held(&klpx_mutex) ||
-					     rcu_read_lock_sched_held());
-	return !m || klpx_umap_get(m, t) == u;
-}
-
-bool klpx_task_gone(struct task_struct *t);
-
 /*
  * @t needs nothing more from the transition to @u: it is in @u, or it has
- * exited for good (never moved: universe.h). Same context as above.
+ * exited for good (never moved: universe.h, klpx_task_gone() in stack.c).
+ * The caller holds klpx_mutex or has preemption off.
  */
 static inline bool klpx_task_done(struct task_struct *t, enum klpx_universe u)
 {
@@ -59,8 +48,6 @@ int klpx_transition_wq_init(void);
 void klpx_transition_exit(void);
 void klpx_transition_poke(void);
 void klpx_ranges_update(void);
-bool klpx_task_move(struct task_struct *t, enum klpx_universe to,
-		    enum klpx_how how);
 bool klpx_self_check_and_move(enum klpx_how how);
 
 #endif /* _KLPX_TRANSITION_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * universe.c - the universe map (universe.h), and the two probes that
+ * universe.c - the universe map (universe.h): its bits, moving a task,
+ * publishing a transition's map, and the two probes that
  * keep its bits on their tasks: task_newtask (a new task takes its
  * parent's universe) and exchange_tids() (exec by a non-leader thread).
  * Both are registered while klpx is loaded, not only during transitions:
@@ -12,12 +13,37 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/tracepoint.h>
-#include "klpx.h"
-#include "universe.h"
+#include "core.h"
+#include "symbols.h"
 #include "transition.h"
 #include "trace.h"
+#include "universe.h"
 
 struct klpx_universe_map __rcu *klpx_umap;
+
+/* The map of the transition that starts; klpx_mutex held. */
+void klpx_umap_publish(struct klpx_universe_map *m)
+{
+	lockdep_assert_held(&klpx_mutex);
+	rcu_assign_pointer(klpx_umap, m);
+}
+
+/*
+ * The transition ended: no map; klpx_mutex held. Readers may still hold
+ * the old one: the caller frees it after every CPU scheduled.
+ */
+struct klpx_universe_map *klpx_umap_unpublish(void)
+{
+	return rcu_replace_pointer(klpx_umap, NULL,
+				   lockdep_is_held(&klpx_mutex));
+}
+
+/* The published map, or NULL; klpx_mutex held, so it stays. */
+struct klpx_universe_map *klpx_umap_locked(void)
+{
+	return rcu_dereference_protected(klpx_umap,
+					 lockdep_is_held(&klpx_mutex));
+}
 
 struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start,
 					 unsigned int gen)
@@ -75,6 +101,24 @@ size_t klpx_umap_bytes(struct klpx_universe_map *m)
 {
 	return sizeof(*m) + (BITS_TO_LONGS(PID_MAX_LIMIT) +
 			     BITS_TO_LONGS(nr_cpu_ids)) * sizeof(long);
+}
+
+/*
+ * Moves @t to @to; the caller made sure it may, and holds klpx_mutex or
+ * has preemption off. Returns false if it was there (or its pid has no
+ * leaf in the map yet).
+ */
+bool klpx_task_move(struct task_struct *t, enum klpx_universe to,
+		    enum klpx_how how)
+{
+	struct klpx_universe_map *m;
+
+	m = rcu_dereference_check(klpx_umap, lockdep_is_held(&klpx_mutex) ||
+					     rcu_read_lock_sched_held());
+	if (!m || !klpx_umap_set(m, t, to))
+		return false;
+	trace_klp_task_switch(t, klpx_other_universe(to), to, how);
+	return true;
 }
 
 /* ---- following tasks ----------------------------------------------------- */

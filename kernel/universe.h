@@ -30,6 +30,8 @@
 #include <linux/threads.h>
 #include <linux/rcupdate.h>
 #include <klpx/livepatch.h>
+#include <klpx/events.h>
+#include "core.h"
 
 struct klpx_universe_map {
 	unsigned int gen;
@@ -42,6 +44,12 @@ extern struct klpx_universe_map __rcu *klpx_umap;
 static inline enum klpx_universe klpx_other_universe(enum klpx_universe u)
 {
 	return u == KLPX_PATCHED ? KLPX_UNPATCHED : KLPX_PATCHED;
+}
+
+/* what the tasks file calls @u */
+static inline const char *klpx_universe_name(enum klpx_universe u)
+{
+	return u == KLPX_PATCHED ? "patched" : "unpatched";
 }
 
 /* The universe of @t in @m (which the caller keeps alive). */
@@ -66,6 +74,22 @@ klpx_current_universe(enum klpx_universe start_if_none)
 	return unlikely(!m) ? start_if_none : klpx_umap_get(m, current);
 }
 
+/* Is @t in @u? The caller holds klpx_mutex or has preemption off. */
+static inline bool klpx_task_in_universe(struct task_struct *t,
+					 enum klpx_universe u)
+{
+	struct klpx_universe_map *m;
+
+	m = rcu_dereference_check(klpx_umap, lockdep_is_held(&klpx_mutex) ||
+					     rcu_read_lock_sched_held());
+	return !m || klpx_umap_get(m, t) == u;
+}
+
+bool klpx_task_move(struct task_struct *t, enum klpx_universe to,
+		    enum klpx_how how);
+void klpx_umap_publish(struct klpx_universe_map *m);
+struct klpx_universe_map *klpx_umap_unpublish(void);
+struct klpx_universe_map *klpx_umap_locked(void);
 struct klpx_universe_map *klpx_umap_alloc(enum klpx_universe start,
 					 unsigned int gen);
 void klpx_umap_free(struct klpx_universe_map *m);

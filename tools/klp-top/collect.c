@@ -155,7 +155,7 @@ static int explain(int err)
 /*
  * Seeds the BPF maps from the core's per-task file when a transition is
  * already running: progress (patch, target, tasks, switched) and one
- * record per task, marked as seeded (how = -2).
+ * record per task, marked as seeded (how = KLPT_HOW_SEEDED).
  */
 static void seed(struct view *v)
 {
@@ -198,16 +198,9 @@ static void seed(struct view *v)
 		t.universe = !strcmp(uni, "patched");
 		if (t.universe == p.target) {
 			switched++;
-			t.how = -2;
+			t.how = KLPT_HOW_SEEDED;
 		} else if (fails) {
-			/* the file says "function on stack", klp-top
-			 * function_on_stack */
-			for (char *c = reason; *c; c++)
-				if (*c == ' ')
-					*c = '_';
-			for (t.reason = 1; t.reason < 5; t.reason++)
-				if (!strcmp(reason, reason_name(t.reason)))
-					break;
+			t.reason = reason_from_file(reason);
 			t.fails = fails;
 			fails_before += fails;
 			t.first_fail_ns = now_ns - waiting * 1000000ULL;

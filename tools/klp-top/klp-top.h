@@ -130,6 +130,9 @@ void builtin_close(void);
 /* names.c */
 const char *universe_name(int u);
 const char *reason_name(int r);
+int reason_from_file(const char *file);
+/* struct klpt_task.how of a task seeded from the tasks file, switched before */
+#define KLPT_HOW_SEEDED	(-2)
 const char *how_name(int h);
 const char *type_name(unsigned int t);
 int format_event(char *buf, size_t len, const struct klpt_event *e,

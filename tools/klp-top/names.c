@@ -4,27 +4,29 @@
  * the klp tracepoints print in trace_pipe (docs/tracepoints.md).
  */
 #include <stdio.h>
+#include <string.h>
 #include "klp-top.h"
 #include "klpx/events.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const reasons[] = {
+/* the words of klpx/events.h's lists: what trace_pipe prints */
+#define REASON_WORD(name, value, word, file)	[value] = #word,
+#define REASON_FILE(name, value, word, file)	[value] = file,
+#define HOW_WORD(name, value, word)		[value] = #word,
+
+static const char *const reasons[KLPX_NR_CHECK_FAILS + 1] = {
 	[KLPX_SWITCH_OK] = "-",
-	[KLPX_RUNNING] = "running",
-	[KLPX_UNRELIABLE] = "unreliable_stack",
-	[KLPX_FUNC_ON_STACK] = "function_on_stack",
-	[KLPX_EXITING] = "exiting",
+	KLPX_CHECK_FAILS(REASON_WORD, REASON_WORD)
 };
 
-static const char *const hows[] = {
-	[KLPX_HOW_STACK_CHECK] = "stack_check",
-	[KLPX_HOW_IPI] = "ipi",
-	[KLPX_HOW_SYSCALL_EXIT] = "syscall_exit",
-	[KLPX_HOW_SCHED_SWITCH] = "sched_switch",
-	[KLPX_HOW_IDLE] = "idle",
-	[KLPX_HOW_FORK] = "fork",
-	[KLPX_HOW_FORCE] = "force",
+/* the same reasons, as the tasks file writes them */
+static const char *const reasons_file[KLPX_NR_CHECK_FAILS + 1] = {
+	KLPX_CHECK_FAILS(REASON_FILE, REASON_FILE)
+};
+
+static const char *const hows[KLPX_NR_HOWS] = {
+	KLPX_HOWS(HOW_WORD, HOW_WORD)
 };
 
 static const char *const types[] = {
@@ -55,10 +57,19 @@ const char *reason_name(int r)
 	       reasons[r] : "unknown";
 }
 
+/* the reason the tasks file calls @file, or -1 (reason_name(): "unknown") */
+int reason_from_file(const char *file)
+{
+	for (int r = 1; r < (int)ARRAY_SIZE(reasons_file); r++)
+		if (reasons_file[r] && !strcmp(file, reasons_file[r]))
+			return r;
+	return -1;
+}
+
 const char *how_name(int h)
 {
-	if (h == -2)
-		return "before_klp_top";	/* seeded from the tasks file */
+	if (h == KLPT_HOW_SEEDED)
+		return "before_klp_top";
 	return h >= 0 && h < (int)ARRAY_SIZE(hows) && hows[h] ? hows[h] : "-";
 }
 

@@ -16,8 +16,17 @@
 #include <linux/tracepoint.h>
 #include <linux/sched.h>
 #include <klpx/livepatch.h>
+#include <klpx/events.h>
 
 #define KLPX_PATCH_NAME(p)	((p)->mod->name)
+
+/*
+ * The __print_symbolic() tables of "reason" and "how", from the lists in
+ * klpx/events.h: { value, "word" }, with the values as numbers, so that
+ * the format files show them as numbers (as perf and trace-cmd need).
+ */
+#define KLPX_PRINT_SYMBOL(name, value, word, ...)	{ value, #word },
+#define KLPX_PRINT_SYMBOL_LAST(name, value, word, ...)	{ value, #word }
 
 DECLARE_EVENT_CLASS(klp_patch_event,
 	TP_PROTO(struct klpx_patch *patch),
@@ -218,10 +227,9 @@ TRACE_EVENT(klp_task_switch,
 	TP_printk("pid=%d comm=%s from=%s to=%s how=%s", __entry->pid,
 		  __entry->comm, KLPX_UNIVERSE_NAME(__entry->from),
 		  KLPX_UNIVERSE_NAME(__entry->to),
-		  __print_symbolic(__entry->how, { 0, "stack_check" },
-				   { 1, "ipi" }, { 2, "syscall_exit" },
-				   { 3, "sched_switch" }, { 4, "idle" },
-				   { 5, "fork" }, { 6, "force" }))
+		  __print_symbolic(__entry->how,
+				   KLPX_HOWS(KLPX_PRINT_SYMBOL,
+					     KLPX_PRINT_SYMBOL_LAST)))
 );
 
 /* a check found @task unable to switch: @reason, and @func on its stack */
@@ -242,10 +250,9 @@ TRACE_EVENT(klp_stack_check_fail,
 	),
 	TP_printk("pid=%d comm=%s reason=%s func=%s", __entry->pid,
 		  __entry->comm,
-		  __print_symbolic(__entry->reason, { 1, "running" },
-				   { 2, "unreliable_stack" },
-				   { 3, "function_on_stack" },
-				   { 4, "exiting" }),
+		  __print_symbolic(__entry->reason,
+				   KLPX_CHECK_FAILS(KLPX_PRINT_SYMBOL,
+						    KLPX_PRINT_SYMBOL_LAST)),
 		  __get_str(func))
 );
 

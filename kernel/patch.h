@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* patch.h - func stacks: putting funcs on and off them (patch.c) */
+#ifndef _KLPX_PATCH_H
+#define _KLPX_PATCH_H
+
+#include <klpx/livepatch.h>
+
+int klpx_patch_object(struct klpx_object *obj);
+void klpx_unpatch_object(struct klpx_object *obj);
+void klpx_unpatch_func(struct klpx_func *func);
+void klpx_unpatch_objects(struct klpx_patch *patch);
+void klpx_sync_handlers(void);
+struct klpx_func *klpx_func_below(struct klpx_func *func);
+
+#endif /* _KLPX_PATCH_H */
