@@ -65,6 +65,7 @@
 #include <linux/workqueue.h>
 #include "core.h"
 #include "symbols.h"
+#include "patch.h"
 #include "hooks.h"
 #include "slots.h"
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include "klp-top.h"
+#include "klpx/events.h"
 
 #define EVENTS_MAX	1000	/* per interval; "events_not_shown" counts more */
 
@@ -49,7 +50,7 @@ static void json_transition(FILE *f, const struct view *v)
 	fprintf(f, "\"universes\":{\"unpatched\":%lu,\"patched\":%lu},",
 		v->universes[0], v->universes[1]);
 	fprintf(f, "\"switch_points\":{");
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < KLPX_NR_HOWS; i++)
 		fprintf(f, "%s\"%s\":%llu", i ? "," : "", how_name(i),
 			(unsigned long long)p->how[i]);
 	fprintf(f, "}}");

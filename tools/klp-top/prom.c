@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "klp-top.h"
+#include "klpx/events.h"
 
 /* a label value: backslash, double quote and newline escaped */
 static void label(FILE *f, const char *s)
@@ -130,8 +131,6 @@ static void sample(FILE *f, const char *name, const struct view *v)
 static void write_metrics(FILE *f, struct view **views, int n,
 			  const double *starts, double now)
 {
-	static const char *const reasons[] = { "running", "unreliable_stack",
-		"function_on_stack", "exiting", "unknown" };
 	char path[600], val[16];
 	struct dirent *d;
 	DIR *dir;
@@ -198,16 +197,20 @@ static void write_metrics(FILE *f, struct view **views, int n,
 	}
 	family(f, "klp_transition_blocking_tasks", "Tasks that failed a check and hold the running transition, by reason.");
 	for (int i = 0; i < n; i++) {
-		int count[5] = { 0 };
+		/* [0]: a reason klp-top does not know, shown as "unknown" */
+		int count[KLPX_NR_CHECK_FAILS + 1] = { 0 };
 
 		for (int k = 0; k < views[i]->nr_blockers; k++) {
 			int r = views[i]->tasks[k].t.reason;
 
-			count[r >= 1 && r <= 4 ? r - 1 : 4]++;
+			count[r >= 1 && r <= KLPX_NR_CHECK_FAILS ? r : 0]++;
 		}
-		for (int r = 0; r < 5; r++) {
+		for (int r = 1; r <= KLPX_NR_CHECK_FAILS + 1; r++) {
+			int c = r % (KLPX_NR_CHECK_FAILS + 1);
+
 			sample(f, "klp_transition_blocking_tasks", views[i]);
-			fprintf(f, ",reason=\"%s\"} %d\n", reasons[r], count[r]);
+			fprintf(f, ",reason=\"%s\"} %d\n",
+				c ? reason_name(c) : "unknown", count[c]);
 		}
 	}
 	family(f, "klp_last_transition_duration_seconds", "Duration of the last transition that ended while klp-top watched.");

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "klp-top.h"
+#include "klpx/events.h"
 
 #define EVENTS_SHOWN	20
 
@@ -45,7 +46,7 @@ static void print_header(FILE *f, const struct view *v)
 	}
 	if (p->gen) {
 		fprintf(f, "  switch points:");
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < KLPX_NR_HOWS; i++)
 			fprintf(f, " %s=%llu", how_name(i),
 				(unsigned long long)p->how[i]);
 		fprintf(f, "\n");
