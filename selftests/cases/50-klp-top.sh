@@ -112,19 +112,16 @@ run_case "klp-top --json names a blocking task, its reason and function, then co
 # universe), N from the new one (after completion)
 case_counts()
 {
-	local k=3 n=50 i pids=()
+	local k=3 n=50 i
 	require_cmd jq
 	klpx_up
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
-	for i in $(seq $k); do
-		block_in_target
-		pids+=("$BLOCKER")
-	done
+	block_many_in_target $k
 	top_start -d 0.5
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	echo 1 > /proc/klpx_target/release
-	wait "${pids[@]}"
+	wait "${BLOCKERS[@]}"
 	assert_eq original "$(cat /proc/klpx_target/last)"
 	wait_transition klpx_test_patch1
 	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done
@@ -166,7 +163,7 @@ run_case "klp-top adds up the calls of a function with two patches on it" case_s
 # blocker, then exit 0 "transition to patched completed".
 case_wait()
 {
-	local out rc pid
+	local out rc
 	klpx_up
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
@@ -181,16 +178,9 @@ case_wait()
 	# the blocker is released once --wait waits in its poll loop (a fixed
 	# 2 s was too short for klp-top to start on a busy host: it then found
 	# the transition over, "not in transition")
-	"$TOP" --wait klpx_test_patch1 --timeout 120 >/tmp/klp-top-wait.$$ 2>&1 &
-	pid=$!
-	on_cleanup "kill $pid 2>/dev/null; rm -f /tmp/klp-top-wait.$$"
-	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
-		fail "klp-top --wait is not waiting after 60 s"
-	echo 1 > /proc/klpx_target/release
-	wait $pid; rc=$?
-	out=$(cat /tmp/klp-top-wait.$$)
-	echo "$out"
-	assert_eq 0 "$rc"
+	top_wait_release --wait klpx_test_patch1 --timeout 120
+	out=$TOP_WAIT
+	assert_eq 0 "$TOP_RC"
 	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
 	disable_lp klpx_test_patch1
 }

@@ -106,7 +106,7 @@ run_case "klp-top --core builtin --json names a blocking task, its reason and fu
 # Expect: exit 1 naming the blocker, then exit 0 "transition to patched completed".
 case_wait()
 {
-	local out rc pid
+	local out rc
 	no_klpx
 	target_up
 	block_in_target
@@ -117,16 +117,9 @@ case_wait()
 	assert_contains "$out" "klp-top: timeout after 3.0s: $P still in transition to patched"
 	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
 		fail "blocker $BLOCKER not printed"
-	"$TOP" --core builtin --wait $P --timeout 120 >"$KLPX_CASE_DIR/wait.out" 2>&1 &
-	pid=$!
-	on_cleanup "kill $pid 2>/dev/null"
-	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
-		fail "klp-top --wait is not waiting after 60 s"
-	echo 1 > /proc/klpx_target/release
-	wait $pid; rc=$?
-	out=$(cat "$KLPX_CASE_DIR/wait.out")
-	echo "$out"
-	assert_eq 0 "$rc"
+	top_wait_release --core builtin --wait $P --timeout 120
+	out=$TOP_WAIT
+	assert_eq 0 "$TOP_RC"
 	assert_contains "$out" "klp-top: $P: transition to patched completed in"
 	lpb_disable
 }
@@ -174,7 +167,7 @@ run_case "klp-top --core builtin counts a patched function's calls exactly, spli
 # the blocker; exit 0 with the completion seen in sysfs.
 case_degraded()
 {
-	local out rc pid skip=klp_init_transition,klp_complete_transition
+	local out rc skip=klp_init_transition,klp_complete_transition
 	no_klpx
 	target_up
 	block_in_target
@@ -186,16 +179,9 @@ case_degraded()
 	assert_eq 2 "$(wc -l <"$KLPX_CASE_DIR/err")"
 	grep -Eq "^ +$BLOCKER +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
 		fail "blocker $BLOCKER not printed"
-	KLP_TOP_SKIP_PROBES=$skip "$TOP" --core builtin --wait $P --timeout 120 >"$KLPX_CASE_DIR/wait.out" 2>&1 &
-	pid=$!
-	on_cleanup "kill $pid 2>/dev/null"
-	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
-		fail "klp-top --wait is not waiting after 60 s"
-	echo 1 > /proc/klpx_target/release
-	wait $pid; rc=$?
-	out=$(cat "$KLPX_CASE_DIR/wait.out")
-	echo "$out"
-	assert_eq 0 "$rc"
+	KLP_TOP_SKIP_PROBES=$skip top_wait_release --core builtin --wait $P --timeout 120
+	out=$TOP_WAIT
+	assert_eq 0 "$TOP_RC"
 	assert_contains "$out" "klp-top: $P: transition to patched completed in"
 	lpb_disable
 }
@@ -260,7 +246,7 @@ shown_vs_counted()
 # exits 1 naming each core's patch and blocker, then 0 with both completions.
 case_auto_both()
 {
-	local out rc pid B=klpx_test_builtin
+	local out rc B=klpx_test_builtin
 	require_cmd jq
 	require_cmd script
 	klpx_up
@@ -312,16 +298,9 @@ case_auto_both()
 	assert_contains "$out" "klp-top: timeout after 3.0s: klpx_test_patch1 still in transition to patched (core klpx)"
 	assert_contains "$out" "klp-top: timeout after 3.0s: $B still in transition to patched (core builtin)"
 	assert_eq 2 "$(grep -Ec "^ +$BLOCKER +sh +function_on_stack +(klpx_target_wait|block_write) " <<<"$out")"
-	"$TOP" --core auto --wait --timeout 120 >"$KLPX_CASE_DIR/wait.out" 2>&1 &
-	pid=$!
-	on_cleanup "kill $pid 2>/dev/null"
-	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
-		fail "klp-top --wait is not waiting after 60 s"
-	echo 1 > /proc/klpx_target/release
-	wait $pid; rc=$?
-	out=$(cat "$KLPX_CASE_DIR/wait.out")
-	echo "$out"
-	assert_eq 0 "$rc"
+	top_wait_release --core auto --wait --timeout 120
+	out=$TOP_WAIT
+	assert_eq 0 "$TOP_RC"
 	assert_contains "$out" "klp-top: klpx_test_patch1: transition to patched completed in"
 	# begun before this klp-top: the built-in's duration is a lower bound
 	assert_contains "$out" "klp-top: $B: transition to patched completed in >="

@@ -79,18 +79,15 @@ run_case "klp-top --prometheus writes both cores' state in a form promtool accep
 # new 56 and old 3 (a counter kept by klpx across klp-top's runs).
 case_counters()
 {
-	local d=$KLPX_CASE_DIR/textfile f out k=3 n=50 i pids=() key
+	local d=$KLPX_CASE_DIR/textfile f out k=3 n=50 i key
 	require_cmd promtool
 	klpx_up
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
-	for i in $(seq $k); do
-		block_in_target
-		pids+=("$BLOCKER")
-	done
+	block_many_in_target $k
 	load_lp_nowait "$M/klpx_test_patch1.ko"
 	echo 1 > /proc/klpx_target/release
-	wait "${pids[@]}"
+	wait "${BLOCKERS[@]}"
 	assert_eq original "$(cat /proc/klpx_target/last)"
 	wait_transition klpx_test_patch1
 	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done

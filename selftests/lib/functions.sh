@@ -562,6 +562,17 @@ block_in_target()
 	BLOCKER=$SLEEPER
 }
 
+# block_many_in_target N: N block_in_target sleepers; BLOCKERS their pids
+block_many_in_target()
+{
+	local i
+	BLOCKERS=()
+	for i in $(seq "$1"); do
+		block_in_target
+		BLOCKERS+=("$BLOCKER")
+	done
+}
+
 # hook_path FUNC: fast, slow or ftrace_ops, FUNC's hook in klpx's hooks file
 hook_path() { awk -v f="$1" '$1 == f { print $NF }' /sys/kernel/debug/klpx/hooks; }
 

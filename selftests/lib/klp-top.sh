@@ -45,3 +45,20 @@ last_line()
 
 # last_json JQ-FILTER: the filter applied to klp-top's latest snapshot
 last_json() { last_line | jq -r "$1"; }
+
+# top_wait_release ARGS...: klp-top ARGS (a --wait) in the background;
+# once it waits in poll(), the sleepers in klpx_test_target are released.
+# TOP_RC is its exit status, TOP_WAIT its output (printed too).
+top_wait_release()
+{
+	local pid f=$KLPX_CASE_DIR/wait.out
+	"$TOP" "$@" >"$f" 2>&1 &
+	pid=$!
+	on_cleanup "kill $pid 2>/dev/null"
+	loop_until "sleeps_in $pid poll || ! kill -0 $pid 2>/dev/null" 60 ||
+		fail "klp-top --wait is not waiting after 60 s"
+	echo 1 > /proc/klpx_target/release
+	wait $pid; TOP_RC=$?
+	TOP_WAIT=$(cat "$f")
+	echo "$TOP_WAIT"
+}
