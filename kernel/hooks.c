@@ -14,7 +14,7 @@
  * - ftrace_ops (0): an IPMODIFY ftrace_ops whose handler makes the slow
  *   path's choice on every call, as the built-in livepatch does. A BPF
  *   trampoline shares a function with it (ftrace asks the trampoline to
- *   go through the ops, either order); another IPMODIFY user still gets
+ *   go through the ftrace_ops, either order); another IPMODIFY user still gets
  *   -EBUSY.
  *
  * Registering and unregistering a direct call waits for an RCU-tasks
@@ -46,9 +46,9 @@
  * (another live patch, a BPF trampoline) when rmmod returns.
  *
  * Rules:
- * - klpx_ops_list holds the hooks that serve functions, parked ones too
+ * - klpx_hooks_list holds the hooks that serve functions, parked ones too
  *   (klpx_mutex).
- * - klpx_ops_releasing holds the hooks handed over, still registered
+ * - klpx_hooks_releasing holds the hooks handed over, still registered
  *   (klpx_release_lock); the worker never takes klpx_mutex, so code under
  *   klpx_mutex may wait for it with klpx_hooks_wait_released().
  * - A function gets a new hook only when no hook of it is still being
@@ -69,8 +69,8 @@
 #include "hooks.h"
 #include "slots.h"
 
-LIST_HEAD(klpx_ops_list);
-static LIST_HEAD(klpx_ops_releasing);
+LIST_HEAD(klpx_hooks_list);
+static LIST_HEAD(klpx_hooks_releasing);
 static DEFINE_SPINLOCK(klpx_release_lock);
 
 /*
@@ -113,7 +113,7 @@ MODULE_PARM_DESC(park_ms,
 		 "release a hook this long after its last patch left it (0: at once), unless a new patch takes it back");
 
 /* the anchor's hook (klpx_mutex) */
-static struct klpx_ops *klpx_anchor;
+static struct klpx_hook *klpx_anchor;
 
 static bool hold_anchor = true;
 
@@ -123,13 +123,13 @@ module_param(direct_calls, bool, 0644);
 MODULE_PARM_DESC(direct_calls,
 		 "hook newly patched functions with a direct call (1: fast path) or an IPMODIFY ftrace_ops (0: BPF fentry/fexit programs can attach to them)");
 
-static void klpx_hook_hand_over(struct klpx_ops *ops);
+static void klpx_hook_hand_over(struct klpx_hook *hook);
 
 /* the anchor goes unless held or some hook still needs it; klpx_mutex */
 static void klpx_anchor_put_if_idle(void)
 {
 	lockdep_assert_held(&klpx_mutex);
-	if (READ_ONCE(hold_anchor) || !list_empty(&klpx_ops_list) ||
+	if (READ_ONCE(hold_anchor) || !list_empty(&klpx_hooks_list) ||
 	    !klpx_anchor)
 		return;
 	klpx_hook_hand_over(klpx_anchor);
@@ -158,25 +158,25 @@ module_param_cb(hold_anchor, &klpx_hold_anchor_ops, &hold_anchor, 0644);
 MODULE_PARM_DESC(hold_anchor,
 		 "keep klpx's anchor ftrace direct call while klpx is loaded (1, fast enables) or only while it has hooks (0: ftrace_enabled=0 possible with no patch)");
 
-struct klpx_ops *klpx_hook_find(unsigned long old_addr)
+struct klpx_hook *klpx_hook_find(unsigned long old_addr)
 {
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 
 	lockdep_assert_held(&klpx_mutex);
-	klpx_for_each_hook(ops)
-		if (ops->old_addr == old_addr)
-			return ops;
+	klpx_for_each_hook(hook)
+		if (hook->old_addr == old_addr)
+			return hook;
 	return NULL;
 }
 
 static bool klpx_hook_releasing(unsigned long old_addr)
 {
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 	bool found = false;
 
 	spin_lock(&klpx_release_lock);
-	list_for_each_entry(ops, &klpx_ops_releasing, node)
-		if (ops->old_addr == old_addr)
+	list_for_each_entry(hook, &klpx_hooks_releasing, node)
+		if (hook->old_addr == old_addr)
 			found = true;
 	spin_unlock(&klpx_release_lock);
 	return found;
@@ -187,36 +187,36 @@ static bool klpx_hook_releasing(unsigned long old_addr)
  * slot's address loses its only user, a dynamic ftrace_ops always. After
  * it no task is inside the slot or the handler.
  */
-static void klpx_hook_unregister(struct klpx_ops *ops)
+static void klpx_hook_unregister(struct klpx_hook *hook)
 {
-	if (ops->direct) {
-		WARN_ON(unregister_ftrace_direct(ops->loc,
-						 klpx_slot_addr(ops->slot)));
+	if (hook->direct) {
+		WARN_ON(unregister_ftrace_direct(hook->loc,
+						 klpx_slot_addr(hook->slot)));
 		return;
 	}
-	WARN_ON(unregister_ftrace_function(&ops->fops));
-	ftrace_free_filter(&ops->fops);
+	WARN_ON(unregister_ftrace_function(&hook->fops));
+	ftrace_free_filter(&hook->fops);
 }
 
 /* unregisters the hooks handed over, one at a time, with no lock held */
 static void klpx_release_fn(struct work_struct *work)
 {
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 
 	for (;;) {
 		spin_lock(&klpx_release_lock);
-		ops = list_first_entry_or_null(&klpx_ops_releasing,
-					       struct klpx_ops, node);
+		hook = list_first_entry_or_null(&klpx_hooks_releasing,
+					       struct klpx_hook, node);
 		spin_unlock(&klpx_release_lock);
-		if (!ops)
+		if (!hook)
 			return;
-		klpx_hook_unregister(ops);
-		klpx_slot_free(ops->slot);
+		klpx_hook_unregister(hook);
+		klpx_slot_free(hook->slot);
 		spin_lock(&klpx_release_lock);
-		list_del(&ops->node);
+		list_del(&hook->node);
 		spin_unlock(&klpx_release_lock);
 		/* klpx_hook_lookup_rcu() may have found it in its slot */
-		kfree_rcu(ops, rcu);
+		kfree_rcu(hook, rcu);
 	}
 }
 
@@ -226,35 +226,35 @@ void klpx_hooks_wait_released(void)
 	flush_work(&klpx_release_work);
 }
 
-static void klpx_hook_hand_over(struct klpx_ops *ops)
+static void klpx_hook_hand_over(struct klpx_hook *hook)
 {
 	spin_lock(&klpx_release_lock);
-	list_add_tail(&ops->node, &klpx_ops_releasing);
+	list_add_tail(&hook->node, &klpx_hooks_releasing);
 	spin_unlock(&klpx_release_lock);
 	queue_work(klpx_hooks_wq, &klpx_release_work);
 }
 
-/* hands @ops (parked) to the release worker, and the anchor after the last */
-static void klpx_hook_release(struct klpx_ops *ops)
+/* hands @hook (parked) to the release worker, and the anchor after the last */
+static void klpx_hook_release(struct klpx_hook *hook)
 {
 	lockdep_assert_held(&klpx_mutex);
-	list_del(&ops->node);
-	klpx_hook_hand_over(ops);
+	list_del(&hook->node);
+	klpx_hook_hand_over(hook);
 	klpx_anchor_put_if_idle();
 }
 
 /*
- * @ops's func stack is empty, its last func was of patch module @by: park
+ * @hook's func stack is empty, its last func was of patch module @by: park
  * it, released later if still unused, or when @by goes.
  */
-void klpx_hook_put(struct klpx_ops *ops, struct module *by)
+void klpx_hook_put(struct klpx_hook *hook, struct module *by)
 {
 	lockdep_assert_held(&klpx_mutex);
-	if (WARN_ON(!list_empty(&ops->func_stack)))
+	if (WARN_ON(!list_empty(&hook->func_stack)))
 		return;
-	klpx_slot_set_slow(ops->slot);
-	ops->parked_at = jiffies;
-	ops->parked_by = by;
+	klpx_slot_set_slow(hook->slot);
+	hook->parked_at = jiffies;
+	hook->parked_by = by;
 	/* not mod_delayed_work(): puts in a row must not hold off a release */
 	queue_delayed_work(klpx_hooks_wq, &klpx_park_work,
 			   msecs_to_jiffies(READ_ONCE(park_ms)));
@@ -264,15 +264,15 @@ void klpx_hook_put(struct klpx_ops *ops, struct module *by)
 static void klpx_park_fn(struct work_struct *work)
 {
 	unsigned long expiry = msecs_to_jiffies(READ_ONCE(park_ms));
-	struct klpx_ops *ops, *tmp;
+	struct klpx_hook *hook, *tmp;
 	bool waiting = false;
 
 	mutex_lock(&klpx_mutex);
-	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node) {
-		if (!list_empty(&ops->func_stack))
+	list_for_each_entry_safe(hook, tmp, &klpx_hooks_list, node) {
+		if (!list_empty(&hook->func_stack))
 			continue;
-		if (time_after_eq(jiffies, ops->parked_at + expiry))
-			klpx_hook_release(ops);
+		if (time_after_eq(jiffies, hook->parked_at + expiry))
+			klpx_hook_release(hook);
 		else
 			waiting = true;
 	}
@@ -290,50 +290,50 @@ static void klpx_park_fn(struct work_struct *work)
  */
 bool klpx_hooks_release_module(struct module *mod)
 {
-	struct klpx_ops *ops, *tmp;
+	struct klpx_hook *hook, *tmp;
 	bool wait = false;
 
 	lockdep_assert_held(&klpx_mutex);
-	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node) {
-		if (list_empty(&ops->func_stack) &&
-		    (within_module(ops->old_addr, mod) || ops->parked_by == mod))
-			klpx_hook_release(ops);
+	list_for_each_entry_safe(hook, tmp, &klpx_hooks_list, node) {
+		if (list_empty(&hook->func_stack) &&
+		    (within_module(hook->old_addr, mod) || hook->parked_by == mod))
+			klpx_hook_release(hook);
 	}
 	spin_lock(&klpx_release_lock);
-	list_for_each_entry(ops, &klpx_ops_releasing, node)
-		if (within_module(ops->old_addr, mod) || ops->parked_by == mod)
+	list_for_each_entry(hook, &klpx_hooks_releasing, node)
+		if (within_module(hook->old_addr, mod) || hook->parked_by == mod)
 			wait = true;
 	spin_unlock(&klpx_release_lock);
 	return wait;
 }
 
 /*
- * Registers @ops's ftrace_ops. A BPF trampoline on the function answers
+ * Registers @hook's ftrace_ops. A BPF trampoline on the function answers
  * -EAGAIN while it is being changed (ftrace asks it to share, and it does
  * not wait for its own lock): tried again, a bounded number of times.
- * On failure ftrace may have had the ops on its list for a moment without
+ * On failure ftrace may have had the ftrace_ops on its list for a moment without
  * waiting for its callers (its rollback does not): the caller must
- * klpx_sync_handlers() before freeing @ops.
+ * klpx_sync_handlers() before freeing @hook.
  */
-static int klpx_hook_register_fops(struct klpx_ops *ops)
+static int klpx_hook_register_fops(struct klpx_hook *hook)
 {
 	int ret, tries = 100;
 
-	ret = ftrace_set_filter_ip(&ops->fops, ops->loc, 0, 0);
+	ret = ftrace_set_filter_ip(&hook->fops, hook->loc, 0, 0);
 	if (ret)
 		return ret;
 	do {
-		ret = register_ftrace_function(&ops->fops);
+		ret = register_ftrace_function(&hook->fops);
 		if (ret != -EAGAIN)
 			break;
 		msleep(10);
 	} while (--tries);
 	if (ret)
-		ftrace_free_filter(&ops->fops);
+		ftrace_free_filter(&hook->fops);
 	return ret;
 }
 
-static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
+static int klpx_hook_register(struct klpx_hook *hook, struct klpx_func *func)
 {
 	int ret;
 
@@ -341,12 +341,12 @@ static int klpx_hook_register(struct klpx_ops *ops, struct klpx_func *func)
 	 * Upstream's words (its selftests compare them); "failed to patch
 	 * object" and "failed to enable patch '<name>'" follow. -EBUSY: another
 	 * live patch or IPMODIFY user owns the function, or a BPF trampoline
-	 * and @ops is direct, or ftrace is off (docs/patch-author.md).
+	 * and @hook is direct, or ftrace is off (docs/patch-author.md).
 	 */
-	if (ops->direct)
-		ret = register_ftrace_direct(ops->loc, klpx_slot_addr(ops->slot));
+	if (hook->direct)
+		ret = register_ftrace_direct(hook->loc, klpx_slot_addr(hook->slot));
 	else
-		ret = klpx_hook_register_fops(ops);
+		ret = klpx_hook_register_fops(hook);
 	if (ret)
 		pr_err("failed to register ftrace handler for function '%s' (%d)\n",
 		       func->old_name, ret);
@@ -366,37 +366,37 @@ __attribute__((__noipa__)) noinline void klpx_hooks_anchor(void)
  * A new hook for @addr, @direct or not, with a slot (the key of
  * klpx_hook_lookup_rcu() for both kinds); NULL (-errno in *@ret) if none.
  */
-static struct klpx_ops *klpx_ops_alloc(unsigned long addr, bool direct,
+static struct klpx_hook *klpx_hook_alloc(unsigned long addr, bool direct,
 				       int *ret)
 {
-	struct klpx_ops *ops = kzalloc(sizeof(*ops), GFP_KERNEL);
+	struct klpx_hook *hook = kzalloc(sizeof(*hook), GFP_KERNEL);
 
 	*ret = -ENOMEM;
-	if (!ops)
+	if (!hook)
 		return NULL;
-	ops->old_addr = addr;
-	ops->loc = klpx_ftrace_location(addr);
-	ops->direct = direct;
+	hook->old_addr = addr;
+	hook->loc = klpx_ftrace_location(addr);
+	hook->direct = direct;
 	/* PERMANENT: ftrace_enabled=0 is refused, as for a direct call */
-	ops->fops.func = klpx_ops_handler;
-	ops->fops.flags = FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_SAVE_REGS |
+	hook->fops.func = klpx_hook_handler;
+	hook->fops.flags = FTRACE_OPS_FL_DYNAMIC | FTRACE_OPS_FL_SAVE_REGS |
 			  FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
-	INIT_LIST_HEAD(&ops->func_stack);
-	*ret = klpx_slot_alloc(ops);
+	INIT_LIST_HEAD(&hook->func_stack);
+	*ret = klpx_slot_alloc(hook);
 	if (*ret < 0) {
-		kfree(ops);
+		kfree(hook);
 		return NULL;
 	}
-	ops->slot = *ret;
+	hook->slot = *ret;
 	*ret = 0;
-	return ops;
+	return hook;
 }
 
 /* The anchor is registered before klpx's first hook; klpx_mutex held. */
 static int klpx_anchor_get(struct klpx_func *func)
 {
 	unsigned long addr = (unsigned long)klpx_hooks_anchor;
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 	int ret;
 
 	lockdep_assert_held(&klpx_mutex);
@@ -404,16 +404,16 @@ static int klpx_anchor_get(struct klpx_func *func)
 		return 0;
 	if (klpx_hook_releasing(addr))
 		klpx_hooks_wait_released();
-	ops = klpx_ops_alloc(addr, true, &ret);
-	if (!ops)
+	hook = klpx_hook_alloc(addr, true, &ret);
+	if (!hook)
 		return ret;
-	ret = klpx_hook_register(ops, func);
+	ret = klpx_hook_register(hook, func);
 	if (ret) {
-		klpx_slot_free(ops->slot);
-		kfree(ops);
+		klpx_slot_free(hook->slot);
+		kfree(hook);
 		return ret;
 	}
-	klpx_anchor = ops;
+	klpx_anchor = hook;
 	return 0;
 }
 
@@ -422,20 +422,20 @@ static int klpx_anchor_get(struct klpx_func *func)
  * new one, slow, if there was none. 0, or an errno with one message
  * naming the patch and the function.
  */
-int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp)
+int klpx_hook_get(struct klpx_func *func, struct klpx_hook **hookp)
 {
 	unsigned long addr = (unsigned long)func->old_func;
 	unsigned long loc = klpx_ftrace_location(addr);
 	const char *pname = klpx_patch_name(func->obj->patch);
 	bool direct = READ_ONCE(direct_calls);
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 	int ret;
 
-	ops = klpx_hook_find(addr);
-	if (ops) {
+	hook = klpx_hook_find(addr);
+	if (hook) {
 		/* calls that read the old top's address were made before */
-		klpx_slot_set_slow(ops->slot);
-		list_add_rcu(&func->stack_node, &ops->func_stack);
+		klpx_slot_set_slow(hook->slot);
+		list_add_rcu(&func->stack_node, &hook->func_stack);
 		goto out;
 	}
 
@@ -449,20 +449,20 @@ int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp)
 		if (ret)
 			return ret;
 	}
-	ops = klpx_ops_alloc(addr, direct, &ret);
-	if (!ops) {
+	hook = klpx_hook_alloc(addr, direct, &ret);
+	if (!hook) {
 		if (ret == -ENOSPC)
 			pr_err("patch '%s': no call slot left for '%s' (%d functions are patched)\n",
 			       pname, func->old_name, KLPX_NR_SLOTS);
 		goto err_anchor;
 	}
-	list_add_rcu(&func->stack_node, &ops->func_stack);
-	ret = klpx_hook_register(ops, func);
+	list_add_rcu(&func->stack_node, &hook->func_stack);
+	ret = klpx_hook_register(hook, func);
 	if (ret)
 		goto err_slot;
-	list_add(&ops->node, &klpx_ops_list);
+	list_add(&hook->node, &klpx_hooks_list);
 out:
-	*opsp = ops;
+	*hookp = hook;
 	return 0;
 
 err_slot:
@@ -471,10 +471,10 @@ err_slot:
 	 * ftrace never called a direct hook's slot; a refused ftrace_ops was
 	 * on ftrace's list for a moment (klpx_hook_register_fops())
 	 */
-	if (!ops->direct)
+	if (!hook->direct)
 		klpx_sync_handlers();
-	klpx_slot_free(ops->slot);
-	kfree(ops);
+	klpx_slot_free(hook->slot);
+	kfree(hook);
 err_anchor:
 	klpx_anchor_put_if_idle();
 	return ret;
@@ -491,31 +491,31 @@ int klpx_hooks_init(void)
 	return klpx_hooks_wq ? 0 : -ENOMEM;
 }
 
-/* the path of @ops's calls, as the hooks file shows it */
-static const char *klpx_hook_path(struct klpx_ops *ops)
+/* the path of @hook's calls, as the hooks file shows it */
+static const char *klpx_hook_path(struct klpx_hook *hook)
 {
-	if (!ops->direct)
+	if (!hook->direct)
 		return "ftrace_ops";
-	return klpx_slot_is_fast(ops->slot) ? "fast" : "slow";
+	return klpx_slot_is_fast(hook->slot) ? "fast" : "slow";
 }
 
 static int klpx_hooks_show(struct seq_file *m, void *v)
 {
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 
 	seq_puts(m, "# function\tstate\tpath\n");
 	mutex_lock(&klpx_mutex);
 	if (klpx_anchor)
 		seq_printf(m, "%ps\tanchor\t-\n", (void *)klpx_anchor->old_addr);
-	klpx_for_each_hook(ops)
-		seq_printf(m, "%ps\t%s\t%s\n", (void *)ops->old_addr,
-			   list_empty(&ops->func_stack) ? "parked" : "serving",
-			   klpx_hook_path(ops));
+	klpx_for_each_hook(hook)
+		seq_printf(m, "%ps\t%s\t%s\n", (void *)hook->old_addr,
+			   list_empty(&hook->func_stack) ? "parked" : "serving",
+			   klpx_hook_path(hook));
 	mutex_unlock(&klpx_mutex);
 	spin_lock(&klpx_release_lock);
-	list_for_each_entry(ops, &klpx_ops_releasing, node)
-		seq_printf(m, "%ps\treleasing\t%s\n", (void *)ops->old_addr,
-			   ops->direct ? "slow" : "ftrace_ops");
+	list_for_each_entry(hook, &klpx_hooks_releasing, node)
+		seq_printf(m, "%ps\treleasing\t%s\n", (void *)hook->old_addr,
+			   hook->direct ? "slow" : "ftrace_ops");
 	spin_unlock(&klpx_release_lock);
 	return 0;
 }
@@ -530,16 +530,16 @@ int klpx_hooks_file_init(struct dentry *dir)
 /* klpx unloads: no patch is left, so every hook is parked or released */
 void klpx_hooks_exit(void)
 {
-	struct klpx_ops *ops, *tmp;
+	struct klpx_hook *hook, *tmp;
 
 	kernel_param_lock(THIS_MODULE);
 	klpx_hooks_closing = true;
 	kernel_param_unlock(THIS_MODULE);
 	cancel_delayed_work_sync(&klpx_park_work);
 	mutex_lock(&klpx_mutex);
-	list_for_each_entry_safe(ops, tmp, &klpx_ops_list, node)
-		if (!WARN_ON(!list_empty(&ops->func_stack)))
-			klpx_hook_release(ops);
+	list_for_each_entry_safe(hook, tmp, &klpx_hooks_list, node)
+		if (!WARN_ON(!list_empty(&hook->func_stack)))
+			klpx_hook_release(hook);
 	if (klpx_anchor) {
 		klpx_hook_hand_over(klpx_anchor);
 		klpx_anchor = NULL;

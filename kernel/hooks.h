@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * hooks.h - the ftrace hook of each old function, shared by patch.c (func
- * stacks and the handler) and hooks.c (registration and release).
+ * hooks.h - the ftrace hook of each old function: registered and released
+ * by hooks.c; its func stack is patch.c's, its path fastpath.c's.
  */
 #ifndef _KLPX_HOOKS_H
 #define _KLPX_HOOKS_H
@@ -10,9 +10,9 @@
 #include <linux/list.h>
 
 /**
- * struct klpx_ops - the ftrace hook of one old function
- * @node:	entry in klpx_ops_list (klpx_mutex) while it serves the
- *		function or is parked, then in klpx_ops_releasing (klpx_release_lock)
+ * struct klpx_hook - the ftrace hook of one old function
+ * @node:	entry in klpx_hooks_list (klpx_mutex) while it serves the
+ *		function or is parked, then in klpx_hooks_releasing (klpx_release_lock)
  *		until ftrace no longer calls its slot
  * @func_stack:	funcs replacing @old_addr, newest first. RCU list: written
  *		under klpx_mutex, read by klpx_slow_target() with preemption
@@ -23,7 +23,7 @@
  * @direct:	how ftrace calls it, fixed at creation (parameter
  *		direct_calls): true, a direct call from @loc to @slot; false,
  *		@fops, an IPMODIFY ftrace_ops on @loc whose handler
- *		(klpx_ops_handler()) chooses as the slow slot does, and which
+ *		(klpx_hook_handler()) chooses as the slow slot does, and which
  *		a BPF trampoline can share
  * @fops:	the ftrace_ops of a hook that is not @direct
  * @parked_at:	jiffies when its stack became empty (klpx_mutex)
@@ -31,7 +31,7 @@
  *		compared, never dereferenced)
  * @rcu:	freed after an RCU grace period: klpx_hook_lookup_rcu()
  */
-struct klpx_ops {
+struct klpx_hook {
 	struct list_head node;
 	struct list_head func_stack;
 	unsigned long old_addr;
@@ -47,24 +47,17 @@ struct klpx_ops {
 struct klpx_func;
 struct module;
 
-extern struct list_head klpx_ops_list;
-#define klpx_for_each_hook(ops) \
-	list_for_each_entry(ops, &klpx_ops_list, node)
+extern struct list_head klpx_hooks_list;
+#define klpx_for_each_hook(hook) \
+	list_for_each_entry(hook, &klpx_hooks_list, node)
 
-struct klpx_ops *klpx_hook_find(unsigned long old_addr);
-struct klpx_ops *klpx_hook_lookup_rcu(unsigned long old_addr);
-int klpx_hook_get(struct klpx_func *func, struct klpx_ops **opsp);
-void klpx_hook_put(struct klpx_ops *ops, struct module *by);
+struct klpx_hook *klpx_hook_find(unsigned long old_addr);
+int klpx_hook_get(struct klpx_func *func, struct klpx_hook **hookp);
+void klpx_hook_put(struct klpx_hook *hook, struct module *by);
 void klpx_hooks_wait_released(void);
 bool klpx_hooks_release_module(struct module *mod);
 int klpx_hooks_init(void);
 int klpx_hooks_file_init(struct dentry *dir);
 void klpx_hooks_exit(void);
-
-/* patch.c: puts each hook on the fast or the slow path (slots.h) */
-void klpx_hooks_refresh(void);
-/* patch.c: the handler of a hook that is not direct */
-void klpx_ops_handler(unsigned long ip, unsigned long parent_ip,
-		      struct ftrace_ops *fops, struct ftrace_regs *fregs);
 
 #endif /* _KLPX_HOOKS_H */

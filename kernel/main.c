@@ -14,6 +14,7 @@
 #include "sysfs.h"
 #include "module.h"
 #include "hooks.h"
+#include "fastpath.h"
 #include "slots.h"
 #include "transition.h"
 #include "universe.h"
@@ -88,6 +89,7 @@ static void __exit klpx_exit(void)
 	klpx_hooks_exit();
 	klpx_module_notify_exit();
 	klpx_universe_follow_exit();
+	klpx_fastpath_exit();
 	klpx_slots_exit();
 	klpx_sysfs_exit();
 	pr_info("unloaded\n");

@@ -26,6 +26,7 @@
 #include "relocs.h"
 #include "patch.h"
 #include "hooks.h"
+#include "fastpath.h"
 #include "transition.h"
 #include "module.h"
 

@@ -16,15 +16,15 @@
  * - fast: the slot jumps straight to the top func's new code. A hook is
  *   fast only while the slow path would give every task that answer: its
  *   top func is not a nop and not in transition, and klp_func_redirect
- *   has no probe (klpx_hooks_refresh()).
+ *   has no probe (fastpath.c).
  * A hook goes slow before anything changes what the slow path answers:
  * before a func goes on or leaves the top of its stack (klpx_hook_get(),
  * klpx_unpatch_func()) and before the universe map of a transition that
  * touches it is published (klpx_transition_start()); it goes fast again
- * only from klpx_hooks_refresh(), under klpx_mutex, when the transition
- * has completed or was cancelled.
+ * only from klpx_hooks_refresh() (fastpath.c), under klpx_mutex, when the
+ * transition has completed or was cancelled.
  * A hook made while the parameter direct_calls is 0 is an IPMODIFY
- * ftrace_ops instead (hooks.c): its handler, klpx_ops_handler(), always
+ * ftrace_ops instead (hooks.c): its handler, klpx_hook_handler(), always
  * takes the slow path's choice, and its slot is never called.
  */
 #define pr_fmt(fmt) "klpx: " fmt
@@ -46,12 +46,12 @@
  * code; *@topp is the top func, NULL when the stack is empty. Preemption
  * off.
  */
-static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_ops *ops,
+static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_hook *hook,
 							  struct klpx_func **topp)
 {
 	struct klpx_func *func;
 
-	func = list_first_or_null_rcu(&ops->func_stack, struct klpx_func,
+	func = list_first_or_null_rcu(&hook->func_stack, struct klpx_func,
 				      stack_node);
 	*topp = func;
 	if (unlikely(!func))
@@ -72,7 +72,7 @@ static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_ops *ops,
 				READ_ONCE(klpx_target))) == KLPX_UNPATCHED) {
 			func = list_entry_rcu(func->stack_node.next,
 					      struct klpx_func, stack_node);
-			if (&func->stack_node == &ops->func_stack)
+			if (&func->stack_node == &hook->func_stack)
 				return NULL;
 		}
 	}
@@ -80,12 +80,12 @@ static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_ops *ops,
 }
 
 /*
- * Where a call of @ops's function by current goes: the new code's address,
+ * Where a call of @hook's function by current goes: the new code's address,
  * or 0 for the original code; counted, and traced while ftrace's recursion
  * guard allows (@ip, @parent_ip: the call's fentry site and caller).
  * Preemption off.
  */
-static __always_inline unsigned long klpx_hook_target(struct klpx_ops *ops,
+static __always_inline unsigned long klpx_hook_target(struct klpx_hook *hook,
 						      unsigned long ip,
 						      unsigned long parent_ip)
 {
@@ -100,9 +100,9 @@ static __always_inline unsigned long klpx_hook_target(struct klpx_ops *ops,
 	 * only while ftrace's recursion guard allows (one level of nesting).
 	 */
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (unlikely(!ops))
+	if (unlikely(!hook))
 		goto out;
-	func = klpx_stack_answer(ops, &top);
+	func = klpx_stack_answer(hook, &top);
 	if (unlikely(!top))
 		goto out;
 	if (func && !func->nop)
@@ -131,14 +131,14 @@ unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
 
 	/* the func stack is read with preemption off */
 	preempt_disable_notrace();
-	to = klpx_hook_target(klpx_slot_ops(slot), ret_ip - MCOUNT_INSN_SIZE,
+	to = klpx_hook_target(klpx_slot_hook(slot), ret_ip - MCOUNT_INSN_SIZE,
 			      ret_ip);
 	preempt_enable_notrace();
 	return to;
 }
 
 /**
- * klpx_ops_handler() - the ftrace_ops handler of a hook that is not direct
+ * klpx_hook_handler() - the ftrace_ops handler of a hook that is not direct
  *
  * ftrace calls it at the old function's entry with the registers saved
  * (FTRACE_OPS_FL_SAVE_REGS); it makes the call continue where the slow
@@ -146,15 +146,15 @@ unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
  * recursion: a task inside it runs (preemption is off), and one stopped
  * in ftrace's trampoline after it has the old function on its stack.
  */
-void notrace klpx_ops_handler(unsigned long ip, unsigned long parent_ip,
+void notrace klpx_hook_handler(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *fops,
 			      struct ftrace_regs *fregs)
 {
-	struct klpx_ops *ops = container_of(fops, struct klpx_ops, fops);
+	struct klpx_hook *hook = container_of(fops, struct klpx_hook, fops);
 	unsigned long to;
 
 	preempt_disable_notrace();
-	to = klpx_hook_target(ops, ip, parent_ip);
+	to = klpx_hook_target(hook, ip, parent_ip);
 	preempt_enable_notrace();
 	if (to)
 		ftrace_instruction_pointer_set(fregs, to);
@@ -173,14 +173,14 @@ void notrace klpx_ops_handler(unsigned long ip, unsigned long parent_ip,
 void *klpx_redirect_expected(void *old_func)
 {
 	struct klpx_func *func, *top;
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 	void *to = NULL;
 
 	preempt_disable_notrace();
-	ops = klpx_hook_lookup_rcu((unsigned long)old_func);
-	if (!ops)
+	hook = klpx_hook_lookup_rcu((unsigned long)old_func);
+	if (!hook)
 		goto out;
-	func = klpx_stack_answer(ops, &top);
+	func = klpx_stack_answer(hook, &top);
 	if (func && !func->nop)
 		to = func->new_func;
 out:
@@ -188,41 +188,6 @@ out:
 	return to;
 }
 EXPORT_SYMBOL_GPL(klpx_redirect_expected);
-
-/* Where the fast path of @ops may go, or NULL if it must stay slow. */
-static const struct klpx_fast *klpx_hook_fast_target(struct klpx_ops *ops)
-{
-	struct klpx_func *top;
-
-	top = list_first_entry_or_null(&ops->func_stack, struct klpx_func,
-				       stack_node);
-	if (!top || top->nop || top->transition)
-		return NULL;
-	return &top->fast;
-}
-
-/*
- * Puts every hook on the path its stack allows: fast where no transition
- * touches it (and no one observes klp_func_redirect), else slow. Every
- * task answered by a fast slot gets what the slow path would give it.
- */
-void klpx_hooks_refresh(void)
-{
-	const struct klpx_fast *to;
-	struct klpx_ops *ops;
-
-	lockdep_assert_held(&klpx_mutex);
-	klpx_for_each_hook(ops) {
-		/* ftrace never calls the slot of a hook that is not direct */
-		if (!ops->direct)
-			continue;
-		to = klpx_hook_fast_target(ops);
-		if (to)
-			klpx_slot_set_fast(ops->slot, to);
-		else
-			klpx_slot_set_slow(ops->slot);
-	}
-}
 
 /*
  * Waits until no klpx_slow_target() runs with a view of the func stacks
@@ -237,13 +202,13 @@ void klpx_sync_handlers(void)
 
 static int klpx_patch_func(struct klpx_func *func)
 {
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 	int ret;
 
 	if (WARN_ON(func->patched || !func->old_func))
 		return -EINVAL;
 
-	ret = klpx_hook_get(func, &ops);
+	ret = klpx_hook_get(func, &hook);
 	if (ret)
 		return ret;
 	func->patched = true;
@@ -257,29 +222,29 @@ static int klpx_patch_func(struct klpx_func *func)
  */
 void klpx_unpatch_func(struct klpx_func *func)
 {
-	struct klpx_ops *ops = klpx_hook_find((unsigned long)func->old_func);
+	struct klpx_hook *hook = klpx_hook_find((unsigned long)func->old_func);
 
-	if (WARN_ON(!func->patched || !ops))
+	if (WARN_ON(!func->patched || !hook))
 		return;
 
-	if (list_first_entry(&ops->func_stack, struct klpx_func,
+	if (list_first_entry(&hook->func_stack, struct klpx_func,
 			     stack_node) == func)
-		klpx_slot_set_slow(ops->slot);
+		klpx_slot_set_slow(hook->slot);
 	list_del_rcu(&func->stack_node);
-	if (list_empty(&ops->func_stack))
-		klpx_hook_put(ops, func->obj->patch->mod);
+	if (list_empty(&hook->func_stack))
+		klpx_hook_put(hook, func->obj->patch->mod);
 	func->patched = false;
 }
 
 /* The func below @func on its stack, or NULL for the original code. */
 struct klpx_func *klpx_func_below(struct klpx_func *func)
 {
-	struct klpx_ops *ops;
+	struct klpx_hook *hook;
 
 	if (!func->patched)
 		return NULL;
-	ops = klpx_hook_find((unsigned long)func->old_func);
-	if (!ops || list_is_last(&func->stack_node, &ops->func_stack))
+	hook = klpx_hook_find((unsigned long)func->old_func);
+	if (!hook || list_is_last(&func->stack_node, &hook->func_stack))
 		return NULL;
 	return list_next_entry(func, stack_node);
 }

@@ -12,4 +12,10 @@ void klpx_unpatch_objects(struct klpx_patch *patch);
 void klpx_sync_handlers(void);
 struct klpx_func *klpx_func_below(struct klpx_func *func);
 
+struct ftrace_ops;
+struct ftrace_regs;
+/* the handler of a hook that is not direct (hooks.h) */
+void klpx_hook_handler(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *fops, struct ftrace_regs *fregs);
+
 #endif /* _KLPX_PATCH_H */

@@ -32,7 +32,7 @@
 #ifndef __ASSEMBLY__
 #include <linux/types.h>
 
-struct klpx_ops;
+struct klpx_hook;
 struct klpx_fast;
 
 extern const struct klpx_fast *klpx_slot_fast[KLPX_NR_SLOTS];
@@ -47,11 +47,13 @@ static inline unsigned long klpx_slot_addr(unsigned int slot)
 unsigned long klpx_slow_target(unsigned int slot, unsigned long ret_ip);
 
 int klpx_slots_init(void);
-int klpx_slot_alloc(struct klpx_ops *ops);
+int klpx_slot_alloc(struct klpx_hook *hook);
 void klpx_slot_free(unsigned int slot);
-struct klpx_ops *klpx_slot_ops(unsigned int slot);
+struct klpx_hook *klpx_slot_hook(unsigned int slot);
 void klpx_slot_set_slow(unsigned int slot);
 void klpx_slot_set_fast(unsigned int slot, const struct klpx_fast *fast);
+void klpx_slots_set_slow(void);
+struct klpx_hook *klpx_hook_lookup_rcu(unsigned long old_addr);
 bool klpx_slot_is_fast(unsigned int slot);
 void klpx_slots_exit(void);
 

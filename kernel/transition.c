@@ -35,6 +35,7 @@
 #include "symbols.h"
 #include "patch.h"
 #include "hooks.h"
+#include "fastpath.h"
 #include "universe.h"
 #include "stack.h"
 #include "blockers.h"

@@ -81,7 +81,7 @@ DEFINE_EVENT(klp_object_event, klp_object_unpatched,
  * the original code; @to_new says whether the call went to new code.
  * Costs one static branch while nothing listens. While it has a probe,
  * klpx sends every call through the code that fires it (regfunc and
- * unregfunc: kernel/slots.c); without one, calls of a function no
+ * unregfunc: kernel/fastpath.c); without one, calls of a function no
  * transition touches skip it (docs/tracepoints.md).
  */
 int klpx_redirect_reg(void);
