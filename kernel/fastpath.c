@@ -16,6 +16,7 @@
  */
 #define pr_fmt(fmt) "klpx: " fmt
 
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include "core.h"
 #include "hooks.h"
@@ -23,6 +24,15 @@
 #include "fastpath.h"
 
 static bool klpx_redirect_observed;
+
+/*
+ * Set when klpx unloads, under klpx_refresh_lock: the refresh work is not
+ * queued after klpx_fastpath_exit() flushed it (the event is switched off
+ * by the module notifier after klpx's exit ran, when tracefs enabled it:
+ * that takes no reference on klpx).
+ */
+static bool klpx_fastpath_closing;
+static DEFINE_SPINLOCK(klpx_refresh_lock);
 
 /* Where the fast path of @hook may go, or NULL if it must stay slow. */
 static const struct klpx_fast *klpx_hook_fast_target(struct klpx_hook *hook)
@@ -98,11 +108,17 @@ int klpx_redirect_reg(void)
 void klpx_redirect_unreg(void)
 {
 	WRITE_ONCE(klpx_redirect_observed, false);
-	queue_work(system_unbound_wq, &klpx_hooks_refresh_work);
+	spin_lock(&klpx_refresh_lock);
+	if (!klpx_fastpath_closing)
+		queue_work(system_unbound_wq, &klpx_hooks_refresh_work);
+	spin_unlock(&klpx_refresh_lock);
 }
 
-/* klpx unloads: no refresh may run after */
+/* klpx unloads, or its load failed: no refresh may run after */
 void klpx_fastpath_exit(void)
 {
+	spin_lock(&klpx_refresh_lock);
+	klpx_fastpath_closing = true;
+	spin_unlock(&klpx_refresh_lock);
 	flush_work(&klpx_hooks_refresh_work);
 }

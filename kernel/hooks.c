@@ -99,7 +99,7 @@ static int klpx_park_ms_set(const char *val, const struct kernel_param *kp)
 	int ret = param_set_uint(val, kp);
 
 	/* NULL while klpx loads: nothing is parked yet */
-	if (!ret && klpx_hooks_wq && !klpx_hooks_closing)
+	if (!ret && READ_ONCE(klpx_hooks_wq) && !klpx_hooks_closing)
 		mod_delayed_work(klpx_hooks_wq, &klpx_park_work, 0);
 	return ret;
 }
@@ -310,7 +310,8 @@ bool klpx_hooks_release_module(struct module *mod)
 /*
  * Registers @hook's ftrace_ops. A BPF trampoline on the function answers
  * -EAGAIN while it is being changed (ftrace asks it to share, and it does
- * not wait for its own lock): tried again, a bounded number of times.
+ * not wait for its own lock): tried again every 10 ms for up to 1 s, with
+ * klpx_mutex held.
  * On failure ftrace may have had the ftrace_ops on its list for a moment without
  * waiting for its callers (its rollback does not): the caller must
  * klpx_sync_handlers() before freeing @hook.
@@ -487,7 +488,8 @@ int klpx_hooks_init(void)
 		pr_err("no ftrace site in klpx_hooks_anchor: cannot load\n");
 		return -ENODEV;
 	}
-	klpx_hooks_wq = alloc_workqueue("klpx_hooks", WQ_UNBOUND | WQ_HIGHPRI, 0);
+	WRITE_ONCE(klpx_hooks_wq, alloc_workqueue("klpx_hooks",
+						  WQ_UNBOUND | WQ_HIGHPRI, 0));
 	return klpx_hooks_wq ? 0 : -ENOMEM;
 }
 

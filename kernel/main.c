@@ -66,6 +66,7 @@ err_hooks:
 err_follow:
 	klpx_universe_follow_exit();
 err_slots:
+	klpx_fastpath_exit();
 	klpx_slots_exit();
 err_transition:
 	klpx_transition_exit();

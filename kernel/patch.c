@@ -98,6 +98,9 @@ static __always_inline unsigned long klpx_hook_target(struct klpx_hook *hook,
 	 * calls a patched function) gets the same answer as any other (the
 	 * fast path, which traces nothing, would give it too); it is traced
 	 * only while ftrace's recursion guard allows (one level of nesting).
+	 * (When ftrace's list function calls the handler, because another
+	 * ftrace user shares the function, its own guard may not call it at
+	 * all: docs/consistency-model.md, "Fast and slow path".)
 	 */
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (unlikely(!hook))

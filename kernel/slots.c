@@ -106,7 +106,9 @@ bool klpx_slot_is_fast(unsigned int slot)
 
 /*
  * Calls through @slot go straight to @fast->target and count in
- * @fast->count. @fast is the top func's: it outlives every call that read
+ * @fast->count. Only fastpath.c's klpx_hook_set_fast() calls it: it
+ * decides whether the slot may be fast (nobody observes the slow path's
+ * tracepoint). @fast is the top func's: it outlives every call that read
  * it (the func leaves its stack only in a transition, which a task inside
  * the slot holds up, see slots.h; a forced one keeps the func's module
  * and counts, see calls.h).
