@@ -241,3 +241,23 @@ case_enable_while_coming()
 	unload_mod klpx_test_target
 }
 run_case "a patch enabled while its target module is COMING patches it once ftrace enabled it" case_enable_while_coming
+
+# Steps: klpx loaded, no patch; klp_func_redirect enabled through tracefs
+# (which holds no reference on klpx); rmmod klpx; 3 s; klpx loaded again.
+# Expect: rmmod succeeds, the event is gone with klpx (the module notifier
+# switches it off after klpx's exit ran: klpx must not queue work then),
+# and the kernel log stays clean; klpx loads again.
+case_unload_while_traced()
+{
+	local ev=/sys/kernel/tracing/events/klp/klp_func_redirect/enable
+	klpx_up
+	echo 1 > $ev || fail "cannot enable klp_func_redirect"
+	on_cleanup "echo 0 > $ev 2>/dev/null; true"
+	unload_mod klpx
+	[ ! -e $ev ] || fail "$ev still there after rmmod klpx"
+	# time for a work queued by the notifier to run (on freed code)
+	sleep 3
+	klpx_up
+	unload_mod klpx
+}
+run_case "klpx unloads with klp_func_redirect enabled through tracefs, cleanly" case_unload_while_traced
