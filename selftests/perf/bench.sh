@@ -15,7 +15,7 @@
 #
 # Environment: BENCH_ROUNDS (5), BENCH_CALLS per loop (200000),
 # BENCH_SIZES extra tasks (100 1000 10000), BENCH_SAT_SIZES extra tasks
-# of the saturated shape (1000; 10000 is opt-in, see
+# of the saturated shape (1000; 10000 is opt-in: klpx's first enable blocks there, see
 # docs/performance.md), BENCH_SAT_ROUNDS its rounds (3),
 # BENCH_SAT_PRIO the SCHED_FIFO priority of the enabling shell there (50),
 # BENCH_MANY_SIZES functions of the many-function patches (10 100),
