@@ -144,7 +144,7 @@ bench: deps
 	$(Q)$(MAKE) all
 	$(Q)BENCH_ROUNDS=$(or $(BENCH_ROUNDS),5) $(if $(BENCH_CALLS),BENCH_CALLS=$(BENCH_CALLS)) \
 		$(if $(BENCH_SIZES),BENCH_SIZES="$(BENCH_SIZES)") \
-		$(foreach v,BENCH_SAT_SIZES BENCH_SAT_ROUNDS BENCH_SAT_PRIO BENCH_SECTIONS,$(if $($(v)),$(v)="$($(v))")) \
+		$(foreach v,BENCH_SAT_SIZES BENCH_SAT_ROUNDS BENCH_SAT_PRIO BENCH_SECTIONS BENCH_MANY_SIZES,$(if $($(v)),$(v)="$($(v))")) \
 		selftests/perf/run.sh
 
 demo: deps

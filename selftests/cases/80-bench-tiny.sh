@@ -6,7 +6,7 @@
 # Speed is reported, never asserted here.
 . "$(dirname "$0")/../lib/functions.sh"
 
-# Steps: selftests/perf/bench.sh, 1 round, 2000 calls, 20 tasks (saturated: 100, 1 round).
+# Steps: selftests/perf/bench.sh, 1 round, 2000 calls, 20 tasks (saturated: 100, 1 round), a 10-function patch.
 # Expect: exit 0, no FAIL, bad 0, every figure in bench.json, klpx unloaded.
 case_bench_tiny()
 {
@@ -14,9 +14,9 @@ case_bench_tiny()
 	require_cmd jq bpftool
 	[ -x "$KLPX_ROOT/selftests/perf/klpx-perf" ] || fail "no selftests/perf/klpx-perf: build it with make"
 	mod_loaded klpx && unload_mod klpx
-	on_cleanup "for m in klpx_bench_lp klpx_bench_lpb klpx_bench_target klpx; do rmmod \$m 2>/dev/null; done; true"
+	on_cleanup "for m in klpx_bench_lp klpx_bench_lpb klpx_bench_f10_lp klpx_bench_f10_lpb klpx_bench_target klpx; do rmmod \$m 2>/dev/null; done; true"
 	out=$(BENCH_ROUNDS=1 BENCH_CALLS=2000 BENCH_SIZES=20 \
-		BENCH_SAT_SIZES=100 BENCH_SAT_ROUNDS=1 KLPX_RESULTS=/tmp \
+		BENCH_SAT_SIZES=100 BENCH_SAT_ROUNDS=1 BENCH_MANY_SIZES=10 KLPX_RESULTS=/tmp \
 		bash "$KLPX_ROOT/selftests/perf/bench.sh" 2>&1); rc=$?
 	echo "$out"
 	assert_eq 0 "$rc" "bench exit status"
@@ -33,6 +33,8 @@ case_bench_tiny()
 		.figures["observe/klpx_observed"].n == 1 and
 		.figures["released_20/klpx"].n == 1 and
 		.figures["enable_sat_100/builtin"].n == 1 and .figures["disable_sat_100/klpx"].n == 1 and
+		.figures["setup_f10/klpx"].n == 1 and .figures["trans_f10/builtin"].n == 1 and
+		.figures["released_f10/klpx"].n == 1 and
 		.figures["mem_after/klpx"].median == 0' /tmp/bench.json >/dev/null ||
 		fail "bench.json lacks a figure: $(cat /tmp/bench.json)"
 	mod_loaded klpx && fail "the bench left klpx loaded"

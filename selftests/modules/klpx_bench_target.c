@@ -9,6 +9,9 @@
  *   klpx_bench_hold()   a task sleeps here (patched too, so it blocks the
  *                       transition) and then runs its loop from inside it:
  *                       a caller that cannot switch universe
+ *   klpx_bench_m00() .. klpx_bench_m99()
+ *                       for the 10- and 100-function patches
+ *                       (klpx_bench_many.h): return 1; patched, 2
  *
  * /proc/klpx_bench/ctl takes one command per write:
  *   run N        call klpx_bench_fn() N times, here and now
@@ -21,6 +24,8 @@
  *   kthreads_calling N
  *                keep N kthreads that call klpx_bench_fn() every 100 ms
  *                (0 stops them); their answers are counted
+ *   many N       call klpx_bench_m00() .. the Nth once each (N <= 100);
+ *                the answers go to the "run" result (PS and MEAN 0)
  * /proc/klpx_bench/result: "run PS OLD NEW OTHER MEAN" and "hold ..." for
  * the last of each: picoseconds per call, the calls answered by the
  * original (1), by a patch (2) and by neither, and the whole loop's mean
@@ -40,6 +45,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/wait.h>
+#include "klpx_bench_many.h"
 
 struct klpx_bench_result {
 	u64 ps_per_call;	/* median over chunks */
@@ -71,6 +77,40 @@ KLPX_BENCH_OPAQUE int klpx_bench_sys(void)
 	return 1;
 }
 EXPORT_SYMBOL_GPL(klpx_bench_sys);
+
+#define KLPX_BENCH_M_DEF(n) \
+	KLPX_BENCH_OPAQUE int klpx_bench_m##n(void) \
+	{ \
+		return 1; \
+	}
+KLPX_BENCH_M100(KLPX_BENCH_M_DEF)
+
+#define KLPX_BENCH_M_PTR(n)	klpx_bench_m##n,
+static int (*const klpx_bench_many_fns[KLPX_BENCH_MANY_MAX])(void) = {
+	KLPX_BENCH_M100(KLPX_BENCH_M_PTR)
+};
+
+/* the first @n of klpx_bench_m00() .. once each, answers counted */
+static int klpx_bench_many(long n, struct klpx_bench_result *r)
+{
+	long i;
+
+	if (n > KLPX_BENCH_MANY_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		switch (klpx_bench_many_fns[i]()) {
+		case 1:
+			r->old++;
+			break;
+		case 2:
+			r->new++;
+			break;
+		default:
+			r->other++;
+		}
+	}
+	return 0;
+}
 
 static int klpx_bench_cmp_u32(const void *a, const void *b)
 {
@@ -269,6 +309,11 @@ static int klpx_bench_cmd(const char *cmd, long arg)
 		klpx_bench_hold(arg, &r);
 		mutex_lock(&klpx_bench_lock);
 		klpx_bench_hold_res = r;
+		mutex_unlock(&klpx_bench_lock);
+	} else if (!strcmp(cmd, "many")) {
+		ret = klpx_bench_many(arg, &r);
+		mutex_lock(&klpx_bench_lock);
+		klpx_bench_run_res = r;
 		mutex_unlock(&klpx_bench_lock);
 	} else if (!strcmp(cmd, "go")) {
 		atomic_set(&klpx_bench_go, 1);

@@ -10,16 +10,17 @@
 #
 # Sections, one file each: percall.sh (per call, and during a transition),
 # observe.sh (cost of observation), transition.sh (enable/disable under
-# load, per-task state, and under the saturated load); lib.sh has what
-# they share.
+# load, per-task state, and under the saturated load), many.sh (patches of
+# 10 and 100 functions); lib.sh has what they share.
 #
 # Environment: BENCH_ROUNDS (5), BENCH_CALLS per loop (200000),
 # BENCH_SIZES extra tasks (100 1000 10000), BENCH_SAT_SIZES extra tasks
-# of the saturated shape (1000; 10000 does not finish yet, see
+# of the saturated shape (1000; 10000 is opt-in: klpx's first enable blocks there, see
 # docs/performance.md), BENCH_SAT_ROUNDS its rounds (3),
 # BENCH_SAT_PRIO the SCHED_FIFO priority of the enabling shell there (50),
+# BENCH_MANY_SIZES functions of the many-function patches (10 100),
 # BENCH_SECTIONS which sections run (percall during observe transition
-# saturated), BENCH_OBSERVER and BENCH_OBSERVER_NAME (observe.sh).  Exit status 1 if a call was answered
+# many saturated), BENCH_OBSERVER and BENCH_OBSERVER_NAME (observe.sh).  Exit status 1 if a call was answered
 # by the wrong version, an observer missed a call, or a step failed; speed
 # never fails it.
 set -u
@@ -33,7 +34,7 @@ CALLS=${BENCH_CALLS:-200000}
 SIZES=${BENCH_SIZES:-100 1000 10000}
 SAT_SIZES=${BENCH_SAT_SIZES:-1000}
 SAT_ROUNDS=${BENCH_SAT_ROUNDS:-3}
-SECTIONS=" ${BENCH_SECTIONS:-percall during observe transition saturated} "
+SECTIONS=" ${BENCH_SECTIONS:-percall during observe transition many saturated} "
 OUT=${KLPX_RESULTS:-/tmp}
 # the raw samples go straight to the results: a run cut short keeps its own
 RAW=$OUT/bench.raw
@@ -43,6 +44,7 @@ HOLDER=
 . "$here/percall.sh"
 . "$here/observe.sh"
 . "$here/transition.sh"
+. "$here/many.sh"
 
 # whatever a failure left running: no task stays asleep in the target, no
 # thread keeps reading it, no observer stays attached
@@ -94,6 +96,12 @@ if wanted transition; then
 		t0=$SECONDS
 		transition_size "$s" $([ "$s" = "${SIZES##* }" ] && echo memory)
 		record seconds "transition_$s" $((SECONDS - t0))
+	done
+fi
+if wanted many; then
+	say "patches of $MANY_SIZES functions, no extra tasks"
+	for n in $MANY_SIZES; do
+		section "many_$n" many_round "$n"
 	done
 fi
 if wanted saturated; then

@@ -88,9 +88,10 @@ load_stop()
 # "SETUP_MS TRANSITION_MS": from klpx-perf's mark to the transition's
 # start (module load, the patch's init, its ftrace hooks), then to the
 # core's "patching complete".  The start is the line each core prints just
-# before it starts the transition: the built-in's "starting patching
-# transition" (its "enabling patch" comes before its hooks), klpx's
-# "enabling patch" (after its hooks).  Nothing if a line is missing.
+# before it starts the transition, after its hooks: "starting patching
+# transition" (both print "enabling patch" before their hooks; an older
+# klpx printed only that, after them, hence the fallback).  Nothing if a
+# line is missing.
 phases()
 {
 	dmesg | awk -v mark="klpx-perf: enable $M/$1.ko" -v q="'$1'" '
