@@ -14,8 +14,8 @@
  * - ftrace_ops (0): an IPMODIFY ftrace_ops whose handler makes the slow
  *   path's choice on every call, as the built-in livepatch does. A BPF
  *   trampoline shares a function with it (ftrace asks the trampoline to
- *   go through the ftrace_ops, either order); another IPMODIFY user still gets
- *   -EBUSY.
+ *   go through the ftrace_ops, either order); another IPMODIFY user
+ *   still gets -EBUSY.
  *
  * Registering and unregistering a direct call waits for an RCU-tasks
  * grace period in two cases, which a kthread that rarely schedules
@@ -36,10 +36,11 @@
  *   slot is slow, klpx_slow_target() finds the stack empty and lets the
  *   original code run (exactly right for a function no patch replaces),
  *   and the next patch of that function takes it back at no cost;
- * - a hook parked for park_ms (a parameter, 2 s by default), or whose module goes, or whose last
- *   patch's module goes, or all of them when klpx unloads, is handed to a
- *   worker that unregisters it and then gives its slot back (that grace
- *   period is also what makes the slot free: no task is inside it).
+ * - a hook parked for park_ms (a parameter, 2 s by default), or whose
+ *   module goes, or whose last patch's module goes, or all of them when
+ *   klpx unloads, is handed to a worker that unregisters it and then
+ *   gives its slot back (that grace period is also what makes the slot
+ *   free: no task is inside it).
  * A disable, an atomic replace or a failed enable never waits for ftrace;
  * the unload of a module waits for the hooks on it and for the hooks its
  * patch left parked, so the functions are free for any other ftrace user
@@ -312,9 +313,9 @@ bool klpx_hooks_release_module(struct module *mod)
  * -EAGAIN while it is being changed (ftrace asks it to share, and it does
  * not wait for its own lock): tried again every 10 ms for up to 1 s, with
  * klpx_mutex held.
- * On failure ftrace may have had the ftrace_ops on its list for a moment without
- * waiting for its callers (its rollback does not): the caller must
- * klpx_sync_handlers() before freeing @hook.
+ * On failure ftrace may have had the ftrace_ops on its list for a moment
+ * without waiting for its callers (its rollback does not): the caller
+ * must klpx_sync_handlers() before freeing @hook.
  */
 static int klpx_hook_register_fops(struct klpx_hook *hook)
 {
@@ -517,7 +518,7 @@ static int klpx_hooks_show(struct seq_file *m, void *v)
 	spin_lock(&klpx_release_lock);
 	list_for_each_entry(hook, &klpx_hooks_releasing, node)
 		seq_printf(m, "%ps\treleasing\t%s\n", (void *)hook->old_addr,
-			   hook->direct ? "slow" : "ftrace_ops");
+			   klpx_hook_path(hook));
 	spin_unlock(&klpx_release_lock);
 	return 0;
 }

@@ -46,8 +46,8 @@
  * code; *@topp is the top func, NULL when the stack is empty. Preemption
  * off.
  */
-static __always_inline struct klpx_func *klpx_stack_answer(struct klpx_hook *hook,
-							  struct klpx_func **topp)
+static __always_inline struct klpx_func *
+klpx_stack_answer(struct klpx_hook *hook, struct klpx_func **topp)
 {
 	struct klpx_func *func;
 
