@@ -15,9 +15,10 @@
  *   freed an RCU grace period after the slot is given back.
  * - klpx_slot_fast[i] is read once per call by the slot, with no lock.
  *   It is made non-NULL only by klpx_slot_set_fast(), under klpx_mutex,
- *   as fastpath.c decides; anything may zero it. A call that read a target before it was zeroed goes there:
- *   its stack holds the old function's entry return address until it has
- *   (see slots.h), which no transition on that function lets switch.
+ *   as fastpath.c decides; anything may zero it. A call that read a
+ *   target before it was zeroed goes there: its stack holds the old
+ *   function's entry return address until it has (see slots.h), which no
+ *   transition on that function lets switch.
  */
 #define pr_fmt(fmt) "klpx: " fmt
 

@@ -112,20 +112,14 @@ run_case "klp-top --json names a blocking task, its reason and function, then co
 # universe), N from the new one (after completion)
 case_counts()
 {
-	local k=3 n=50 i
+	local k=3 n=50
 	require_cmd jq
 	klpx_up
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
 	block_many_in_target $k
 	top_start -d 0.5
-	load_lp_nowait "$M/klpx_test_patch1.ko"
-	echo 1 > /proc/klpx_target/release
-	wait "${BLOCKERS[@]}"
-	assert_eq original "$(cat /proc/klpx_target/last)"
-	wait_transition klpx_test_patch1
-	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done
-	assert_eq patch1 "$(cat /proc/klpx_target/answer)"
+	patch1_over_blockers $n
 	n=$((n + 1))
 	loop_until "tail -n 1 $TOP_OUT | jq -e '.funcs[] | select(.function == \"klpx_target_answer\" and .new == $n)' >/dev/null" 10 ||
 		fail "counts: $(tail -n 1 "$TOP_OUT" | jq -c .funcs)"

@@ -85,13 +85,7 @@ case_counters()
 	no_signals
 	load_mod "$M/klpx_test_target.ko"
 	block_many_in_target $k
-	load_lp_nowait "$M/klpx_test_patch1.ko"
-	echo 1 > /proc/klpx_target/release
-	wait "${BLOCKERS[@]}"
-	assert_eq original "$(cat /proc/klpx_target/last)"
-	wait_transition klpx_test_patch1
-	for i in $(seq $n); do cat /proc/klpx_target/answer >/dev/null; done
-	assert_eq patch1 "$(cat /proc/klpx_target/answer)"
+	patch1_over_blockers $n
 	mkdir -p "$d"
 	f=$d/klp.prom
 	"$TOP" --core klpx --prometheus "$f" -d 0.2 || fail "klp-top --prometheus failed"
