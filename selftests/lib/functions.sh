@@ -573,6 +573,23 @@ block_many_in_target()
 	done
 }
 
+# patch1_over_blockers N: patch1 enabled while the BLOCKERS sleep in
+# klpx_target_wait(); they are released (each then calls the patched
+# function once, unswitched: the original answers), the transition
+# completes, and N more calls get patch1.  klpx_test_patch1's counts are
+# then new N + 1 (the last check's call too), old ${#BLOCKERS[@]}.
+patch1_over_blockers()
+{
+	local i
+	load_lp_nowait "$KLPX_TEST_MODS/klpx_test_patch1.ko"
+	echo 1 > /proc/klpx_target/release
+	wait "${BLOCKERS[@]}"
+	assert_eq original "$(cat /proc/klpx_target/last)"
+	wait_transition klpx_test_patch1
+	for i in $(seq "$1"); do cat /proc/klpx_target/answer >/dev/null; done
+	assert_eq patch1 "$(cat /proc/klpx_target/answer)"
+}
+
 # hook_path FUNC: fast, slow or ftrace_ops, FUNC's hook in klpx's hooks file
 hook_path() { awk -v f="$1" '$1 == f { print $NF }' /sys/kernel/debug/klpx/hooks; }
 
