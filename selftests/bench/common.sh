@@ -32,3 +32,16 @@ prune_runs()
 		rm -rf "$d"
 	done
 }
+
+# out_has PATTERN CMD [ARG...]: CMD's standard output has a line matching
+# PATTERN (grep -E).  Not `CMD | grep -q`: under pipefail that pipeline fails
+# when grep stops at its first match and CMD, still writing, dies of SIGPIPE
+# (seen in CI: readelf -S on a module with 40 sections).  CMD's own exit
+# status does not count, as with a plain pipe.
+out_has()
+{
+	local pat=$1 out
+	shift
+	out=$("$@") || true
+	grep -q -E -- "$pat" <<<"$out"
+}

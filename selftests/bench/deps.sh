@@ -155,7 +155,7 @@ main()
 		msg "extracting vmlinux from vmlinuz-$kver"
 		extract_vmlinux "$cache/root/boot/vmlinuz-$kver" "$cache/vmlinux"
 	fi
-	readelf -S -W "$cache/vmlinux" | grep -q ' \.BTF ' ||
+	out_has ' \.BTF ' readelf -S -W "$cache/vmlinux" ||
 		die "$cache/vmlinux has no .BTF section"
 
 	[ -f "/usr/src/linux-headers-$kver/Makefile" ] ||

@@ -106,8 +106,8 @@ exec 9>"$initrd.lock"
 flock 9
 if [ ! -f "$initrd" ] || [ "$here/guest-init.sh" -nt "$initrd" ] ||
    [ /bin/busybox -nt "$initrd" ] || [ "$0" -nt "$initrd" ]; then
-	file /bin/busybox 2>/dev/null | grep -q 'static' ||
-		ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
+	out_has 'static' file /bin/busybox 2>/dev/null ||
+		out_has 'not a dynamic' sh -c 'ldd /bin/busybox 2>&1' ||
 		die "/bin/busybox is not static: install busybox-static"
 	msg "building $initrd"
 	build_initramfs "$initrd"

@@ -38,6 +38,8 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 1
+# shellcheck source=selftests/bench/common.sh
+. selftests/bench/common.sh
 eval "$(selftests/bench/env.sh)"
 export DEBIAN_FRONTEND=noninteractive
 
@@ -125,7 +127,7 @@ pre_host()
 {
 	local p bad=
 	for p in "${PKGS[@]}"; do
-		if dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^.i'; then
+		if out_has '^.i' dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null; then
 			echo "$p is installed on this host ($(dpkg-query -W -f='${Version}' "$p")):" \
 			     "this test would replace and purge it; purge it first"
 			bad=1
@@ -230,7 +232,7 @@ dkms_postinst()
 {
 	local log=/var/lib/dkms/klpx/$ver/$KVER/$arch/log/make.log
 	dkms status klpx
-	dkms status -m klpx -v "$ver" -k "$KVER" | grep -q ': installed' ||
+	out_has ': installed' dkms status -m klpx -v "$ver" -k "$KVER" ||
 		{ echo "the postinst did not build and install klpx/$ver for $KVER"; return 1; }
 	cat "$log" || return 1
 	grep -qF "base BTF: $KLPX_VMLINUX" "$log" ||
@@ -247,8 +249,8 @@ host_module()
 	local ko=$moddir/updates/dkms/klpx.ko signer
 	[ -f "$ko" ] || { echo "no $ko"; ls -lR "$moddir/updates" 2>&1; return 1; }
 	modinfo "$ko"
-	modinfo -F vermagic "$ko" | grep -q "^$KVER " || { echo "vermagic is not $KVER"; return 1; }
-	readelf -S -W "$ko" | grep -q ' \.BTF ' || { echo "$ko has no .BTF"; return 1; }
+	out_has "^$KVER " modinfo -F vermagic "$ko" || { echo "vermagic is not $KVER"; return 1; }
+	out_has ' \.BTF ' readelf -S -W "$ko" || { echo "$ko has no .BTF"; return 1; }
 	grep -q 'klpx_enable_patch' "$symvers" || { echo "no klpx_enable_patch in $symvers"; return 1; }
 	grep -q '^updates/dkms/klpx.ko' "$moddir/modules.dep" ||
 		{ echo "depmod did not index it"; return 1; }
@@ -288,7 +290,7 @@ relocs_build()
 {
 	local d=$work/relocs ko help
 	ko=$d/klpx_pkg_relocs.ko
-	dpkg-query -S /usr/bin/klpx-convert | grep -q '^klpx-dkms:' ||
+	out_has '^klpx-dkms:' dpkg-query -S /usr/bin/klpx-convert ||
 		{ echo "/usr/bin/klpx-convert is not klpx-dkms's"; return 1; }
 	[ -f /usr/share/man/man1/klpx-convert.1.gz ] ||
 		{ echo "no klpx-convert(1) man page"; return 1; }
@@ -301,9 +303,9 @@ relocs_build()
 	make -C "$moddir/build" M="$d" KBUILD_EXTRA_SYMBOLS="$symvers" \
 		ccflags-y="-I/usr/src/klpx-$ver/include" modules || return 1
 	/usr/bin/klpx-convert -v "$ko" || return 1
-	readelf -S -W "$ko" | grep -q ' \.klp\.rela\.vmlinux\.\.text ' ||
+	out_has ' \.klp\.rela\.vmlinux\.\.text ' readelf -S -W "$ko" ||
 		{ echo "no .klp.rela.vmlinux..text"; return 1; }
-	readelf -S -W "$ko" | grep -q ' \.note\.klpx\.syms\.converted ' ||
+	out_has ' \.note\.klpx\.syms\.converted ' readelf -S -W "$ko" ||
 		{ echo "no .note.klpx.syms.converted"; return 1; }
 	# SHN_LIVEPATCH is 0xff20
 	readelf -s -W "$ko" | grep -E '\[0xff20\] \.klp\.sym\.vmlinux\.cap_last_cap,0$' ||
@@ -321,11 +323,11 @@ btf_loud()
 	local d=$work/btf rc
 	mkdir -p "$d/fake"
 	objcopy --remove-section .BTF kernel/klpx.ko "$d/klpx.ko" || return 1
-	readelf -S -W "$d/klpx.ko" | grep -q ' \.BTF ' && { echo "objcopy left .BTF"; return 1; }
+	out_has ' \.BTF ' readelf -S -W "$d/klpx.ko" && { echo "objcopy left .BTF"; return 1; }
 	cp "$d/klpx.ko" "$d/klpx-fake.ko"
 	KLPX_BTF_BASE=$KLPX_VMLINUX "/usr/src/klpx-$ver/btf.sh" "$KVER" "$moddir/build" "$d/klpx.ko" ||
 		{ echo "btf.sh failed with the real pahole"; return 1; }
-	readelf -S -W "$d/klpx.ko" | grep -q ' \.BTF ' || { echo "no .BTF after btf.sh"; return 1; }
+	out_has ' \.BTF ' readelf -S -W "$d/klpx.ko" || { echo "no .BTF after btf.sh"; return 1; }
 	printf '#!/bin/sh\nexit 0\n' >"$d/fake/pahole"
 	chmod +x "$d/fake/pahole"
 	PATH=$d/fake:$PATH KLPX_BTF_BASE=$KLPX_VMLINUX \
@@ -409,7 +411,7 @@ upgrade()
 {
 	local k=$upgrade_kver c deb ko log
 	[ -n "$k" ] || { echo "apt offers no linux-headers-6.1.0-N-amd64 but $KVER's with its image (KLPX_PKG_KVER2=)"; return 1; }
-	if dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$k" 2>/dev/null | grep -q '^.i' ||
+	if out_has '^.i' dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$k" 2>/dev/null ||
 	   [ -e "/lib/modules/$k" ] || [ -e "/boot/vmlinuz-$k" ]; then
 		echo "$k is installed on this host (headers, /lib/modules or /boot): this test would remove it"
 		return 1
@@ -427,13 +429,13 @@ upgrade()
 	install -m 0644 "$c/vmlinuz-$k" "$upgrade_vmlinuz" || return 1
 	env -u KLPX_BTF_BASE apt-get install -y -q --no-install-recommends "linux-headers-$k" || return 1
 	dkms status klpx
-	dkms status -m klpx -v "$ver" -k "$k" | grep -q ': installed' ||
+	out_has ': installed' dkms status -m klpx -v "$ver" -k "$k" ||
 		{ echo "dkms did not install klpx for $k"; return 1; }
 	ko=/lib/modules/$k/updates/dkms/klpx.ko
 	log=/var/lib/dkms/klpx/$ver/$k/$arch/log/make.log
 	cat "$log"
-	modinfo -F vermagic "$ko" | grep -q "^$k " || { echo "$ko: vermagic is not $k"; return 1; }
-	readelf -S -W "$ko" | grep -q ' \.BTF ' || { echo "$ko has no .BTF"; return 1; }
+	out_has "^$k " modinfo -F vermagic "$ko" || { echo "$ko: vermagic is not $k"; return 1; }
+	out_has ' \.BTF ' readelf -S -W "$ko" || { echo "$ko has no .BTF"; return 1; }
 	grep -q 'PAHOLE .*base BTF: /tmp/' "$log" ||
 		{ echo "make.log: the BTF base was not the vmlinux cut out of $upgrade_vmlinuz"; return 1; }
 	grep -q 'klpx_enable_patch' "/var/lib/dkms/klpx/$ver/$k/$arch/Module.symvers" ||
@@ -456,7 +458,7 @@ purge()
 	cleaned=1
 	local p left=
 	for p in "${PKGS[@]}"; do
-		if dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^.[^n]'; then
+		if out_has '^.[^n]' dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null; then
 			echo "$p is still known to dpkg: $(dpkg-query -W -f='${db:Status-Abbrev}' "$p")"
 			left=1
 		fi
