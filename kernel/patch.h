@@ -12,6 +12,9 @@ void klpx_unpatch_objects(struct klpx_patch *patch);
 void klpx_sync_handlers(void);
 struct klpx_func *klpx_func_below(struct klpx_func *func);
 
+/* the slow path's choice, called from a slow slot (slots_64.S, slots.h) */
+unsigned long klpx_slow_target(unsigned int slot, unsigned long ret_ip);
+
 struct ftrace_ops;
 struct ftrace_regs;
 /* the handler of a hook that is not direct (hooks.h) */

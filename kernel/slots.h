@@ -43,9 +43,6 @@ static inline unsigned long klpx_slot_addr(unsigned int slot)
 	return (unsigned long)klpx_slots + slot * KLPX_SLOT_SIZE;
 }
 
-/* patch.c: the slow path's choice, called from slots_64.S */
-unsigned long klpx_slow_target(unsigned int slot, unsigned long ret_ip);
-
 int klpx_slots_init(void);
 int klpx_slot_alloc(struct klpx_hook *hook);
 void klpx_slot_free(unsigned int slot);

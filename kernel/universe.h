@@ -46,10 +46,16 @@ static inline enum klpx_universe klpx_other_universe(enum klpx_universe u)
 	return u == KLPX_PATCHED ? KLPX_UNPATCHED : KLPX_PATCHED;
 }
 
+#define KLPX_UNIVERSE_WORD(name, value, word)	[value] = #word,
+
 /* what the tasks file calls @u */
 static inline const char *klpx_universe_name(enum klpx_universe u)
 {
-	return u == KLPX_PATCHED ? "patched" : "unpatched";
+	static const char *const words[] = {
+		KLPX_UNIVERSES(KLPX_UNIVERSE_WORD, KLPX_UNIVERSE_WORD)
+	};
+
+	return words[u];
 }
 
 /* The universe of @t in @m (which the caller keeps alive). */

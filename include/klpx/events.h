@@ -3,17 +3,19 @@
  * events.h - values the klp tracepoints record. Plain C, no kernel types:
  * klpx.ko, the BPF programs and klp-top all include it.
  *
- * The reasons a stack check fails and the switch points are each written
- * once, here, as a list: X(NAME, value, word[, "file words"]). Every user
+ * The universes, the reasons a stack check fails and the switch points are
+ * each written once, here, as a list: X(NAME, value, word[, "file words"]). Every user
  * of a list passes its own X and LAST (LAST for the last entry, where a
  * table must not end with a comma), and gets from it:
- * - enum klpx_check and enum klpx_how, with the values written here (they
+ * - enum klpx_universe, enum klpx_check and enum klpx_how, with the values
+ *   written here (they
  *   are what the tracepoints record: BPF programs and bpftrace compare
  *   them, so a value never changes);
  * - the __print_symbolic() tables of the tracepoints (include/trace/
  *   events/klp.h): "word", what trace_pipe prints and bpftrace users read;
  * - klpx_check_name() (kernel/stack.c): "file words", what the reason
- *   column of /sys/kernel/debug/klpx/tasks says;
+ *   column of /sys/kernel/debug/klpx/tasks says; klpx_universe_name()
+ *   (kernel/universe.h): "word", what its universe column says;
  * - klp-top's names (tools/klp-top/names.c): "word", and "file words" to
  *   read the tasks file back when it starts mid-transition.
  * The words are what users and scripts see (docs/tracepoints.md,
@@ -22,6 +24,14 @@
  */
 #ifndef _KLPX_EVENTS_H
 #define _KLPX_EVENTS_H
+
+/*
+ * the two universes a task can be in during a transition (the "target",
+ * "from" and "to" of the tracepoints, the tasks file's universe column)
+ */
+#define KLPX_UNIVERSES(X, LAST)						\
+	X(UNPATCHED, 0, unpatched)	/* runs the code before the patch */ \
+	LAST(PATCHED, 1, patched)	/* runs the patch's code */
 
 /* why a task could not switch yet (klp_stack_check_fail "reason") */
 #define KLPX_CHECK_FAILS(X, LAST)					\
@@ -44,9 +54,14 @@
 	X(FORK, 5, fork)		/* took its parent's universe */ \
 	LAST(FORCE, 6, force)		/* force was written */
 
+#define KLPX_UNIVERSE_ENUM(name, value, word)	KLPX_##name = value,
 #define KLPX_CHECK_ENUM(name, value, word, file)	KLPX_##name = value,
 #define KLPX_HOW_ENUM(name, value, word)	KLPX_HOW_##name = value,
 #define KLPX_COUNT_ONE(...)			+ 1
+
+enum klpx_universe {
+	KLPX_UNIVERSES(KLPX_UNIVERSE_ENUM, KLPX_UNIVERSE_ENUM)
+};
 
 enum klpx_check {
 	KLPX_SWITCH_OK = 0,		/* not a reason: the task may switch */

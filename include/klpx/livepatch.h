@@ -24,12 +24,7 @@
 #include <linux/module.h>
 #include <linux/workqueue.h>
 #include <linux/completion.h>
-
-/* The two universes a task can be in during a transition. */
-enum klpx_universe {
-	KLPX_UNPATCHED = 0,
-	KLPX_PATCHED = 1,
-};
+#include <klpx/events.h>	/* enum klpx_universe */
 
 /**
  * struct klpx_func - one function replaced by a patch

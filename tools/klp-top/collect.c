@@ -178,7 +178,7 @@ static void seed(struct view *v)
 	gen = p.gen + 1;
 	memset(&p, 0, sizeof(p));
 	p.gen = gen;
-	p.target = !strcmp(target, "patched");
+	p.target = universe_from_word(target) == KLPX_PATCHED;
 	p.start_ns = now_ns;
 	p.active = 1;
 	snprintf(p.patch, sizeof(p.patch), "%s", patch);
@@ -195,7 +195,7 @@ static void seed(struct view *v)
 			   t.comm, uni, reason, func, &fails, &waiting) != 7)
 			continue;
 		nr++;
-		t.universe = !strcmp(uni, "patched");
+		t.universe = universe_from_word(uni);
 		if (t.universe == p.target) {
 			switched++;
 			t.how = KLPT_HOW_SEEDED;

@@ -129,6 +129,7 @@ void builtin_close(void);
 
 /* names.c */
 const char *universe_name(int u);
+int universe_from_word(const char *word);
 const char *reason_name(int r);
 int reason_from_file(const char *file);
 /* struct klpt_task.how of a task seeded from the tasks file, switched before */

@@ -14,6 +14,11 @@
 #define REASON_WORD(name, value, word, file)	[value] = #word,
 #define REASON_FILE(name, value, word, file)	[value] = file,
 #define HOW_WORD(name, value, word)		[value] = #word,
+#define UNIVERSE_WORD(name, value, word)	[value] = #word,
+
+static const char *const universes[] = {
+	KLPX_UNIVERSES(UNIVERSE_WORD, UNIVERSE_WORD)
+};
 
 static const char *const reasons[KLPX_NR_CHECK_FAILS + 1] = {
 	[KLPX_SWITCH_OK] = "-",
@@ -48,7 +53,19 @@ static const char *const types[] = {
 
 const char *universe_name(int u)
 {
-	return u == 1 ? "patched" : u == 0 ? "unpatched" : "unknown";
+	return u >= 0 && u < (int)ARRAY_SIZE(universes) ? universes[u] :
+	       "unknown";
+}
+
+/* the universe the tasks file calls @word, or -1 (universe_name(): "unknown") */
+int universe_from_word(const char *word)
+{
+	int u;
+
+	for (u = 0; u < (int)ARRAY_SIZE(universes); u++)
+		if (!strcmp(word, universes[u]))
+			return u;
+	return -1;
 }
 
 const char *reason_name(int r)

@@ -21,9 +21,10 @@
 #define KLPX_PATCH_NAME(p)	((p)->mod->name)
 
 /*
- * The __print_symbolic() tables of "reason" and "how", from the lists in
- * klpx/events.h: { value, "word" }, with the values as numbers, so that
- * the format files show them as numbers (as perf and trace-cmd need).
+ * The __print_symbolic() tables of the universes, "reason" and "how", from
+ * the lists in klpx/events.h: { value, "word" }, with the values as
+ * numbers, so that the format files show them as numbers (as perf and
+ * trace-cmd need).
  */
 #define KLPX_PRINT_SYMBOL(name, value, word, ...)	{ value, #word },
 #define KLPX_PRINT_SYMBOL_LAST(name, value, word, ...)	{ value, #word }
@@ -142,7 +143,9 @@ TRACE_EVENT(klp_callback,
 		  __get_str(object), __get_str(which), __entry->ret)
 );
 
-#define KLPX_UNIVERSE_NAME(u)	((u) ? "patched" : "unpatched")
+#define KLPX_UNIVERSE_NAME(u)						\
+	__print_symbolic(u, KLPX_UNIVERSES(KLPX_PRINT_SYMBOL,		\
+					   KLPX_PRINT_SYMBOL_LAST))
 
 /* a transition begins: every task must reach @target */
 TRACE_EVENT(klp_transition_start,
