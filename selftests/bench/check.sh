@@ -12,7 +12,9 @@
 # "# vm-timeout: SECONDS" line in the file's header (sized from the file's
 # measured time with a wide margin), else 900; a "# vm-append: PARAMS"
 # line adds kernel parameters to that VM's command line (after vm.sh's
-# own, so it can undo one of them).  Files with the longest
+# own, so it can undo one of them); "# vm-boot: bzimage" boots that file's
+# VM from vmlinuz, with KASLR (vm.sh: KLPX_VM_BOOT; the others boot the
+# vmlinux at its PVH entry, 4-5 s sooner).  Files with the longest
 # timeouts start first; KLPX_JOBS VMs run at a time (default: nproc, since
 # single-threaded TCG keeps one host core busy per VM).
 #
@@ -62,6 +64,14 @@ done
 file_append()
 {
 	sed -n -E '1,30s/^# vm-append: *(.*)$/\1/p' "$1" | head -n 1
+}
+
+# file_boot FILE: how its VM starts the kernel (vm.sh's KLPX_VM_BOOT)
+file_boot()
+{
+	local b
+	b=$(sed -n -E '1,30s/^# vm-boot: *([a-z]+).*/\1/p' "$1" | head -n 1)
+	echo "${b:-${KLPX_VM_BOOT:-pvh}}"
 }
 
 # file_timeout FILE: its VM's timeout in seconds
@@ -123,6 +133,7 @@ start_vm()
 		t0=$(date +%s)
 		KLPX_CASES=${f_name[i]} KLPX_VM_TIMEOUT=${f_to[i]} KLPX_RUN_DIR=$d \
 			KLPX_VM_APPEND="${KLPX_VM_APPEND:-} $(file_append "${f_name[i]}")" \
+			KLPX_VM_BOOT=$(file_boot "${f_name[i]}") \
 			"$here/vm.sh" --tap -- selftests/run.sh \
 			>"$d/host.tap" 2>"$d/host.err" </dev/null
 		rc=$?

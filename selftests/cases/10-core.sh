@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 540
+# vm-boot: bzimage (KASLR: the kernel and its symbols at a random offset, as on a real host)
 # klpx.ko core: patches, objects, funcs, func stacks, sysfs, bad input.
 . "$(dirname "$0")/../lib/functions.sh"
 

@@ -39,10 +39,9 @@
 M=$KLPX_TEST_MODS
 G=$KLPX_ROOT/selftests/progs/klpx-gauntlet
 A=/proc/klpx_target/answer
-TASKS=/sys/kernel/debug/klpx/tasks
+TASKS=$KLPX_TASKS
 CPU1=/sys/devices/system/cpu/cpu1/online
 WAIT=${GAUNTLET_WAIT:-90}	# bound on one transition, seconds (TCG)
-klpx_up() { mod_loaded klpx || "$INSMOD" "$KLPX_MOD" || fail "insmod klpx failed"; }
 
 # use_core builtin|klpx: the patches, their sysfs and their answers
 use_core()

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 480
+# vm-boot: bzimage (KASLR: the kernel and its symbols at a random offset, as on a real host)
 # klp relocations: patches whose new code calls static functions and reads
 # static variables of vmlinux and of a module (scripts/klpx-convert), the
 # module loaded later and again, an unresolvable symbol, and the same
