@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * collect.c - fills klp-top's view: loads and attaches bpf/klp.bpf.c,
+ * collect.c - fills klp-top's view: loads and attaches bpf/klp_top.bpf.c,
  * drains its ring buffer, reads its maps, and reads klpx's own files
  * (sysfs for which patch is in transition; the per-task state file to
  * seed the view when klp-top starts in the middle of a transition).
  * For the built-in livepatch (--core builtin), builtin.c loads
- * bpf/livepatch.bpf.c instead; the maps they share are read here.
+ * bpf/klp_top_builtin.bpf.c instead; the maps they share are read here.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -15,11 +15,11 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
-#include "klp-top.h"
-#include "klp.skel.h"
+#include "klp_top_user.h"
+#include "klp_top.skel.h"
 #include "klpx/events.h"
 
-static struct klp_bpf *skel;	/* klpx's; the built-in's is builtin.c's */
+static struct klp_top_bpf *skel;	/* klpx's; the built-in's is builtin.c's */
 static int nr_cpus;
 static bool verbose;
 
@@ -57,10 +57,10 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct view *v = ctx;
 
-	if (size < sizeof(struct klpt_event))
+	if (size < sizeof(struct klp_top_event))
 		return 0;
 	memcpy(&v->recent[v->nr_recent % RECENT_MAX], data,
-	       sizeof(struct klpt_event));
+	       sizeof(struct klp_top_event));
 	v->nr_recent++;
 	return 0;
 }
@@ -126,15 +126,15 @@ static int attach(bool raw)
 {
 	int err;
 
-	skel = klp_bpf__open();
+	skel = klp_top_bpf__open();
 	if (!skel)
 		return -errno;
 	set_autoload(raw);
-	err = klp_bpf__load(skel);
+	err = klp_top_bpf__load(skel);
 	if (!err)
-		err = klp_bpf__attach(skel);
+		err = klp_top_bpf__attach(skel);
 	if (err) {
-		klp_bpf__destroy(skel);
+		klp_top_bpf__destroy(skel);
 		skel = NULL;
 	}
 	return err;
@@ -155,12 +155,12 @@ static int explain(int err)
 /*
  * Seeds the BPF maps from the core's per-task file when a transition is
  * already running: progress (patch, target, tasks, switched) and one
- * record per task, marked as seeded (how = KLPT_HOW_SEEDED).
+ * record per task, marked as seeded (how = KLP_TOP_HOW_SEEDED).
  */
 static void seed(struct view *v)
 {
-	struct klpt_progress p = {};
-	char line[512], patch[KLPT_NAME_LEN], target[16];
+	struct klp_top_progress p = {};
+	char line[512], patch[KLP_TOP_NAME_LEN], target[16];
 	__u32 zero = 0, gen, nr = 0, switched = 0;
 	__u64 fails_before = 0;
 	__u64 now_ns = (__u64)(mono_now() * 1e9);
@@ -185,8 +185,8 @@ static void seed(struct view *v)
 	/* the new generation first: events from now on write into it */
 	bpf_map_update_elem(v->progress_fd, &zero, &p, 0);
 	while (fgets(line, sizeof(line), f)) {
-		struct klpt_task t = { .gen = gen, .how = -1 };
-		char uni[16], reason[32], func[KLPT_NAME_LEN];
+		struct klp_top_task t = { .gen = gen, .how = -1 };
+		char uni[16], reason[32], func[KLP_TOP_NAME_LEN];
 		unsigned int fails, waiting;
 		__u32 pid;
 
@@ -198,7 +198,7 @@ static void seed(struct view *v)
 		t.universe = universe_from_word(uni);
 		if (t.universe == p.target) {
 			switched++;
-			t.how = KLPT_HOW_SEEDED;
+			t.how = KLP_TOP_HOW_SEEDED;
 		} else if (fails) {
 			t.reason = reason_from_file(reason);
 			t.fails = fails;
@@ -294,7 +294,7 @@ int collect_open(const struct options *o, struct view *v)
 
 static void read_stats(struct view *v)
 {
-	struct klpt_stats s[nr_cpus];
+	struct klp_top_stats s[nr_cpus];
 	__u32 zero = 0;
 
 	v->events = v->dropped = v->task_map_full = 0;
@@ -341,7 +341,7 @@ void set_rates(struct view *v, struct func_row *rows, int n)
  * seen when its probe point is missing).
  */
 static bool is_blocker(const struct view *v, __u32 pid,
-		       const struct klpt_task *t)
+		       const struct klp_top_task *t)
 {
 	if (!v->prog.active || t->universe == v->prog.target ||
 	    !(t->fails || t->reason))
@@ -471,7 +471,7 @@ static int cmp_funcs(const void *a, const void *b)
 /* reads every map: the view at the end of an interval */
 void collect_snapshot(struct view *v, const struct options *o)
 {
-	struct klpt_progress again;
+	struct klp_top_progress again;
 	__u32 zero = 0;
 	double t;
 
@@ -518,7 +518,7 @@ void collect_close(struct view *v)
 	if (v->core == CORE_BUILTIN) {
 		builtin_close();
 	} else {
-		klp_bpf__destroy(skel);
+		klp_top_bpf__destroy(skel);
 		skel = NULL;
 	}
 	free(v->funcs);

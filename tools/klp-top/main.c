@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 
 static volatile sig_atomic_t stop;
 

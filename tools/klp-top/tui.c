@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 
 static struct termios saved;
 static volatile sig_atomic_t stop;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * klp-top.h - klp-top's view of klpx: what is collected each interval and
- * how it is shown.  collect.c fills struct view from the BPF maps, the
+ * klp_top_user.h - klp-top's user side: what is collected each interval
+ * and how it is shown.  collect.c fills struct view from the BPF maps, the
  * ring buffer and the core's files; text.c, json.c and tui.c show it.
+ * What the BPF side sends is in bpf/klp_top.h.
  */
-#ifndef _KLP_TOP_MAIN_H
-#define _KLP_TOP_MAIN_H
+#ifndef _KLP_TOP_USER_H
+#define _KLP_TOP_USER_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -43,14 +44,14 @@ struct options {
 
 struct func_row {
 	__u64 addr;
-	char name[KLPT_NAME_LEN];
+	char name[KLP_TOP_NAME_LEN];
 	__u64 to_new, to_old;		/* totals (klpx: since each patch's enable) */
 	double new_rate, old_rate;	/* per second, last interval */
 };
 
 struct task_row {
 	__u32 pid;
-	struct klpt_task t;
+	struct klp_top_task t;
 	bool seeded;			/* from the tasks file, not an event */
 };
 
@@ -60,9 +61,9 @@ struct view {
 	enum core core;			/* the core watched (never auto) */
 	const char *sysfs;		/* its sysfs directory */
 	const char *attach;		/* "tp_btf", "raw_tp" or "fentry" */
-	struct klpt_progress prog;
+	struct klp_top_progress prog;
 	bool in_transition;		/* sysfs: some patch's transition is 1 */
-	char sysfs_patch[KLPT_NAME_LEN];	/* ... that patch */
+	char sysfs_patch[KLP_TOP_NAME_LEN];	/* ... that patch */
 	bool seeded;			/* started mid-transition */
 	/* what the tasks file said at the seed, added to the BPF side's
 	 * counters of that generation when read (never written back: the
@@ -76,13 +77,13 @@ struct view {
 	int nr_tasks;
 	int nr_blockers;		/* the first ones of @tasks, sorted */
 	unsigned long universes[2];	/* records per universe */
-	struct klpt_event recent[RECENT_MAX];	/* ring of recent events */
+	struct klp_top_event recent[RECENT_MAX];	/* ring of recent events */
 	unsigned long nr_recent;	/* ever received */
 	unsigned long interval_first;	/* nr_recent at the last snapshot but one */
 	unsigned long last_snap;	/* nr_recent at the last snapshot */
 	__u64 events, dropped, task_map_full;
 	/* the BPF side of this core: its ring buffer and the maps of
-	 * bpf/klpt.bpf.h, in whichever object the core needs */
+	 * bpf/klp_top_maps.bpf.h, in whichever object the core needs */
 	struct ring_buffer *rb;
 	int progress_fd, tasks_fd, stats_fd;
 };
@@ -132,11 +133,11 @@ const char *universe_name(int u);
 int universe_from_word(const char *word);
 const char *reason_name(int r);
 int reason_from_file(const char *file);
-/* struct klpt_task.how of a task seeded from the tasks file, switched before */
-#define KLPT_HOW_SEEDED	(-2)
+/* struct klp_top_task.how of a task seeded from the tasks file, switched before */
+#define KLP_TOP_HOW_SEEDED	(-2)
 const char *how_name(int h);
 const char *type_name(unsigned int t);
-int format_event(char *buf, size_t len, const struct klpt_event *e,
+int format_event(char *buf, size_t len, const struct klp_top_event *e,
 		 double t0);
 
 /* text.c, json.c, tui.c */
