@@ -7,6 +7,7 @@
  * For the built-in livepatch (--core builtin), builtin.c loads
  * bpf/klp_top_builtin.bpf.c instead; the maps they share are read here.
  */
+#define _GNU_SOURCE		/* qsort_r */
 #include <errno.h>
 #include <dirent.h>
 #include <stdlib.h>
@@ -349,11 +350,11 @@ static bool is_blocker(const struct view *v, __u32 pid,
 	return v->core != CORE_BUILTIN || builtin_task_blocks(v, pid);
 }
 
-static const struct options *sort_opts;
-
-static int cmp_tasks(const void *a, const void *b)
+/* qsort_r's comparator; @arg: the enum sort_key */
+static int cmp_tasks(const void *a, const void *b, void *arg)
 {
 	const struct task_row *x = a, *y = b;
+	enum sort_key key = *(const enum sort_key *)arg;
 	bool bx, by;
 
 	/* blockers first, then by the chosen key */
@@ -361,7 +362,7 @@ static int cmp_tasks(const void *a, const void *b)
 	by = y->t.fails || y->t.reason;
 	if (bx != by)
 		return by - bx;
-	switch (sort_opts->sort) {
+	switch (key) {
 	case SORT_FAILS:
 		if (x->t.fails != y->t.fails)
 			return x->t.fails < y->t.fails ? 1 : -1;
@@ -417,9 +418,8 @@ static void read_tasks(struct view *v, const struct options *o)
 			v->nr_blockers++;
 		n++;
 	}
-	sort_opts = o;
 	if (rows)
-		qsort(rows, n, sizeof(*rows), cmp_tasks);
+		qsort_r(rows, n, sizeof(*rows), cmp_tasks, (void *)&o->sort);
 	free(v->tasks);
 	v->tasks = rows;
 	v->nr_tasks = rows ? n : 0;
@@ -442,14 +442,14 @@ int collect_poll(struct view *v, int ms)
 	return 0;
 }
 
-static enum fsort_key fsort;
-
-static int cmp_funcs(const void *a, const void *b)
+/* qsort_r's comparator; @arg: the enum fsort_key */
+static int cmp_funcs(const void *a, const void *b, void *arg)
 {
 	const struct func_row *x = a, *y = b;
+	enum fsort_key key = *(const enum fsort_key *)arg;
 	double dx, dy;
 
-	switch (fsort) {
+	switch (key) {
 	case FSORT_RATE:
 		dx = x->new_rate + x->old_rate;
 		dy = y->new_rate + y->old_rate;
@@ -494,8 +494,8 @@ void collect_snapshot(struct view *v, const struct options *o)
 		builtin_snapshot(v);	/* progress from /proc, funcs */
 	else
 		calls_snapshot(v);
-	fsort = o->fsort;
-	qsort(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs);
+	qsort_r(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs,
+		(void *)&o->fsort);
 	read_tasks(v, o);
 	/*
 	 * The failed checks once more, after the rows: a check that failed
