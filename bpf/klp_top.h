@@ -79,7 +79,11 @@ enum klp_top_type {
 };
 
 /*
- * One event.  Which fields mean something depends on @type:
+ * One event.  The task events (TASK_SWITCH, STACK_CHECK_FAIL, TASK_SIGNAL:
+ * klp_top_event_is_task()) are about one task: @pid and @comm name it (pid
+ * 0 is an idle task).  The others are about a patch, an object or the
+ * transition: @pid is 0 and @comm empty.
+ * Which other fields mean something depends on @type:
  *   patch     all but the task events (patch name)
  *   name      object (OBJECT_*, CALLBACK), replaced patch (PATCH_REPLACED),
  *             function on the stack (STACK_CHECK_FAIL)
@@ -101,6 +105,13 @@ struct klp_top_event {
 	char name[KLP_TOP_NAME_LEN];
 	char detail[16];
 };
+
+static inline int klp_top_event_is_task(const struct klp_top_event *e)
+{
+	return e->type == KLP_TOP_TASK_SWITCH ||
+	       e->type == KLP_TOP_STACK_CHECK_FAIL ||
+	       e->type == KLP_TOP_TASK_SIGNAL;
+}
 
 /* counters of the BPF side: one entry of a per-CPU array */
 struct klp_top_stats {

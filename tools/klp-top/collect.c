@@ -54,11 +54,29 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 	return verbose ? vfprintf(stderr, fmt, ap) : 0;
 }
 
+/* true when -p gave no pid, or gave @pid */
+bool pid_shown(const struct pid_set *s, __u32 pid)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->pid[i] == pid)
+			return true;
+	return !s->n;
+}
+
+/*
+ * One event from the ring buffer into the view's recent ones.  With -p,
+ * a task event of another task is left out here, so that no output shows
+ * or counts it; an event about a patch, an object or the transition is
+ * kept (it is about no task).
+ */
 static int on_event(void *ctx, void *data, size_t size)
 {
+	const struct klp_top_event *e = data;
 	struct view *v = ctx;
 
 	if (size < sizeof(struct klp_top_event))
+		return 0;
+	if (klp_top_event_is_task(e) && !pid_shown(&v->pids, e->pid))
 		return 0;
 	memcpy(&v->recent[v->nr_recent % RECENT_MAX], data,
 	       sizeof(struct klp_top_event));
@@ -259,6 +277,7 @@ int collect_open(const struct options *o, struct view *v)
 	verbose = o->verbose;
 	libbpf_set_print(print_libbpf);
 	v->core = o->core;	/* never auto: cores_open() splits it */
+	v->pids = o->pids;
 	v->sysfs = v->core == CORE_BUILTIN ? LIVEPATCH_SYSFS : KLPX_SYSFS;
 	if (v->core == CORE_BUILTIN)
 		return open_builtin(v);
@@ -350,35 +369,46 @@ static bool is_blocker(const struct view *v, __u32 pid,
 	return v->core != CORE_BUILTIN || builtin_task_blocks(v, pid);
 }
 
-/* qsort_r's comparator; @arg: the enum sort_key */
+/* one key of -s: < 0 when @x goes first, 0 when the key ties */
+static int cmp_task_key(const struct task_row *x, const struct task_row *y,
+			enum sort_key key)
+{
+	const struct klp_top_task *tx = &x->t, *ty = &y->t;
+
+	switch (key) {
+	case SORT_WAIT:		/* waiting longest: failed first */
+		return tx->first_fail_ns < ty->first_fail_ns ? -1 :
+		       tx->first_fail_ns > ty->first_fail_ns;
+	case SORT_FAILS:	/* most failed checks */
+		return tx->fails > ty->fails ? -1 : tx->fails < ty->fails;
+	case SORT_COMM:
+		return strcmp(tx->comm, ty->comm);
+	case SORT_PID:
+	case SORT_NR:
+		break;
+	}
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* qsort_r's comparator; @arg: the struct task_order of -s */
 static int cmp_tasks(const void *a, const void *b, void *arg)
 {
 	const struct task_row *x = a, *y = b;
-	enum sort_key key = *(const enum sort_key *)arg;
+	const struct task_order *order = arg;
 	bool bx, by;
+	int c;
 
-	/* blockers first, then by the chosen key */
+	/* blockers first, then by the keys, then by pid */
 	bx = x->t.fails || x->t.reason;
 	by = y->t.fails || y->t.reason;
 	if (bx != by)
 		return by - bx;
-	switch (key) {
-	case SORT_FAILS:
-		if (x->t.fails != y->t.fails)
-			return x->t.fails < y->t.fails ? 1 : -1;
-		break;
-	case SORT_COMM:
-		if (strcmp(x->t.comm, y->t.comm))
-			return strcmp(x->t.comm, y->t.comm);
-		break;
-	case SORT_WAIT:
-		if (x->t.first_fail_ns != y->t.first_fail_ns)
-			return x->t.first_fail_ns > y->t.first_fail_ns ? 1 : -1;
-		break;
-	case SORT_PID:
-		break;
+	for (int i = 0; i < order->n; i++) {
+		c = cmp_task_key(x, y, order->key[i]);
+		if (c)
+			return c;
 	}
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	return cmp_task_key(x, y, SORT_PID);
 }
 
 /* the records of the current transition, blockers first */
@@ -412,6 +442,9 @@ static void read_tasks(struct view *v, const struct options *o)
 		if (v->core != CORE_BUILTIN &&
 		    (rows[n].t.universe == 0 || rows[n].t.universe == 1))
 			v->universes[rows[n].t.universe]++;
+		/* -p: the universes count every task, the rows -p's */
+		if (!pid_shown(&v->pids, key))
+			continue;
 		if (!is_blocker(v, key, &rows[n].t))
 			rows[n].t.fails = rows[n].t.reason = 0;
 		else
@@ -442,30 +475,52 @@ int collect_poll(struct view *v, int ms)
 	return 0;
 }
 
-/* qsort_r's comparator; @arg: the enum fsort_key */
-static int cmp_funcs(const void *a, const void *b, void *arg)
+/* the larger first */
+static int cmp_desc(double x, double y)
 {
-	const struct func_row *x = a, *y = b;
-	enum fsort_key key = *(const enum fsort_key *)arg;
-	double dx, dy;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
 
+static int cmp_desc_u64(__u64 x, __u64 y)
+{
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* one key of -s: < 0 when @x goes first, 0 when the key ties */
+static int cmp_func_key(const struct func_row *x, const struct func_row *y,
+			enum fsort_key key)
+{
 	switch (key) {
-	case FSORT_RATE:
-		dx = x->new_rate + x->old_rate;
-		dy = y->new_rate + y->old_rate;
-		if (dx != dy)
-			return dx < dy ? 1 : -1;
-		/* equal rates: by totals */
-		/* fall through */
-	case FSORT_TOTAL:
-		if (x->to_new + x->to_old != y->to_new + y->to_old)
-			return x->to_new + x->to_old < y->to_new + y->to_old ?
-			       1 : -1;
-		break;
+	case FSORT_RATE:	/* calls per second, new and old code */
+		return cmp_desc(x->new_rate + x->old_rate,
+				y->new_rate + y->old_rate);
+	case FSORT_TOTAL:	/* calls, new and old code */
+		return cmp_desc_u64(x->to_new + x->to_old,
+				    y->to_new + y->to_old);
+	case FSORT_NEW:		/* calls to the new code (NEW, "new") */
+		return cmp_desc_u64(x->to_new, y->to_new);
+	case FSORT_OLD:		/* calls to the old code (OLD, "old") */
+		return cmp_desc_u64(x->to_old, y->to_old);
 	case FSORT_NAME:
+	case FSORT_NR:
 		break;
 	}
 	return strcmp(x->name, y->name);
+}
+
+/* qsort_r's comparator; @arg: the struct func_order of -s */
+static int cmp_funcs(const void *a, const void *b, void *arg)
+{
+	const struct func_row *x = a, *y = b;
+	const struct func_order *order = arg;
+	int c;
+
+	for (int i = 0; i < order->n; i++) {
+		c = cmp_func_key(x, y, order->key[i]);
+		if (c)
+			return c;
+	}
+	return cmp_func_key(x, y, FSORT_NAME);
 }
 
 /* reads every map: the view at the end of an interval */

@@ -152,6 +152,10 @@ static void json_core(FILE *f, const struct view *v, const struct options *o)
 	fprintf(f, "\"events_total\":%llu,\"dropped\":%llu,\"task_map_full\":%llu,",
 		(unsigned long long)v->events, (unsigned long long)v->dropped,
 		(unsigned long long)v->task_map_full);
+	fprintf(f, "\"pid_filter\":[");
+	for (int i = 0; i < v->pids.n; i++)
+		fprintf(f, "%s%u", i ? "," : "", v->pids.pid[i]);
+	fprintf(f, "],");
 	json_transition(f, v);
 	json_tasks(f, v, "blockers", v->nr_blockers);
 	if (o->all_tasks)

@@ -19,8 +19,30 @@
 #define RECENT_MAX	1024	/* recent events kept for display */
 
 enum core { CORE_KLPX, CORE_BUILTIN, CORE_AUTO };
-enum sort_key { SORT_WAIT, SORT_FAILS, SORT_PID, SORT_COMM };
-enum fsort_key { FSORT_RATE, FSORT_TOTAL, FSORT_NAME };
+
+/*
+ * -s: the order of the task rows (blockers always first, then these keys,
+ * then pid) and of the functions (these keys, then name).
+ */
+enum sort_key { SORT_WAIT, SORT_FAILS, SORT_PID, SORT_COMM, SORT_NR };
+enum fsort_key { FSORT_RATE, FSORT_TOTAL, FSORT_NEW, FSORT_OLD, FSORT_NAME,
+		 FSORT_NR };
+struct task_order {
+	int n;
+	enum sort_key key[SORT_NR];
+};
+struct func_order {
+	int n;
+	enum fsort_key key[FSORT_NR];
+};
+
+/* -p: the tasks shown (none given: every task) */
+#define PIDS_MAX	64
+struct pid_set {
+	int n;
+	__u32 pid[PIDS_MAX];
+};
+bool pid_shown(const struct pid_set *s, __u32 pid);
 
 struct options {
 	enum core core;		/* --core; klpx by default */
@@ -38,8 +60,10 @@ struct options {
 	bool wait;		/* --wait */
 	const char *wait_patch;	/* --wait PATCH, or NULL for any */
 	double timeout;		/* --timeout, seconds; 0 = none */
-	enum sort_key sort;
-	enum fsort_key fsort;
+	struct task_order sort;	/* -s, task keys; default wait */
+	struct func_order fsort;	/* -s, function keys; default rate,total */
+	struct pid_set pids;	/* -p */
+	bool pids_set, sort_set;	/* -p, -s given */
 };
 
 struct func_row {
@@ -61,6 +85,7 @@ struct view {
 	enum core core;			/* the core watched (never auto) */
 	const char *sysfs;		/* its sysfs directory */
 	const char *attach;		/* "tp_btf", "raw_tp" or "fentry" */
+	struct pid_set pids;		/* -p: task rows and task events kept */
 	struct klp_top_progress prog;
 	bool in_transition;		/* sysfs: some patch's transition is 1 */
 	char sysfs_patch[KLP_TOP_NAME_LEN];	/* ... that patch */
@@ -73,12 +98,15 @@ struct view {
 	char missing[512];		/* probe points the kernel lacks */
 	struct func_row *funcs;
 	int nr_funcs;
-	struct task_row *tasks;		/* every record of this transition */
+	struct task_row *tasks;		/* every record of this transition
+					 * (of -p's tasks only) */
 	int nr_tasks;
 	int nr_blockers;		/* the first ones of @tasks, sorted */
-	unsigned long universes[2];	/* records per universe */
-	struct klp_top_event recent[RECENT_MAX];	/* ring of recent events */
-	unsigned long nr_recent;	/* ever received */
+	unsigned long universes[2];	/* records per universe (every task) */
+	struct klp_top_event recent[RECENT_MAX];	/* ring of recent events
+							 * (-p: other tasks'
+							 * task events left out) */
+	unsigned long nr_recent;	/* ever received and kept */
 	unsigned long interval_first;	/* nr_recent at the last snapshot but one */
 	unsigned long last_snap;	/* nr_recent at the last snapshot */
 	__u64 events, dropped, task_map_full;

@@ -22,6 +22,12 @@ static void print_header(FILE *f, const struct view *v)
 		(unsigned long long)v->events, (unsigned long long)v->dropped);
 	if (v->missing[0])
 		fprintf(f, "  missing probe points: %s\n", v->missing);
+	if (v->pids.n) {
+		fprintf(f, "  -p: tasks");
+		for (int i = 0; i < v->pids.n; i++)
+			fprintf(f, "%s%u", i ? "," : " ", v->pids.pid[i]);
+		fprintf(f, " only\n");
+	}
 	if (p->active) {
 		fprintf(f, "TRANSITION %s -> %s  elapsed %s%.1fs  switched %llu/%llu  signals %llu  failed checks %llu%s\n",
 			p->patch, universe_name(p->target),
