@@ -49,6 +49,7 @@ else
 	tar --exclude=./build --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 	    --exclude='*.cmd' --exclude='*.symvers' --exclude='*.order' \
 	    --exclude='*.skel.h' --exclude=vmlinux.h --exclude=./tools/klp-top/klp-top \
+	    --exclude='*.d' --exclude=./bpf/.btf-source \
 	    -cf - . | tar -xf - -C "$src"
 fi
 
