@@ -403,9 +403,10 @@ run_case "klp-top -p shows one task's rows and task events, the transition whole
 
 # Steps: three sleepers block patch1; klp-top --json --tasks -n 1 -s pid,
 # -s fails, -s comm,pid; released; 2 reads of answer and 8 of block (its
-# wait); klp-top --json -n 1 -s new, -s old,new, -s name.
-# Expect: blockers first, each list in its keys' order; functions: new
-# klpx_target_wait (8) first, old klpx_target_answer (3) first, name a-z.
+# wait); klp-top --json -n 1 -s name, -s new, -s old,new.
+# Expect: blockers first, each list in its keys' order; patch1's three
+# functions: name a-z; new wait (8), answer (2), kwait (0); old,new
+# answer (old 3), then wait and kwait (old 0) by new.
 case_sort()
 {
 	local out b nb funcs='[.funcs[].function | select(startswith("klpx_target_"))] | join(",")'
@@ -440,17 +441,19 @@ case_sort()
 	wait "${BLOCKERS[@]}"
 	wait_transition klpx_test_patch1
 	# klpx_target_answer: old 3 (the released sleepers), new 2;
-	# klpx_target_wait: new 8 (patch1's returns at once), old 0
+	# klpx_target_wait: new 8 (patch1's returns at once), old 0;
+	# klpx_target_kwait (patch1 replaces it too): no call
 	for _ in 1 2; do cat /proc/klpx_target/answer >/dev/null; done
 	for _ in 1 2 3 4 5 6 7 8; do echo 1 > /proc/klpx_target/block; done
 	out=$("$TOP" --json -n 1 -d 0.2 -s name) || fail "klp-top -s name failed"
 	assert_eq 3 "$(jq '.funcs[] | select(.function == "klpx_target_answer") | .old' <<<"$out")"
 	assert_eq 8 "$(jq '.funcs[] | select(.function == "klpx_target_wait") | .new' <<<"$out")"
-	assert_eq klpx_target_answer,klpx_target_wait "$(jq -r "$funcs" <<<"$out")" "-s name"
+	assert_eq 0 "$(jq '.funcs[] | select(.function == "klpx_target_kwait") | .new + .old' <<<"$out")"
+	assert_eq klpx_target_answer,klpx_target_kwait,klpx_target_wait "$(jq -r "$funcs" <<<"$out")" "-s name"
 	out=$("$TOP" --json -n 1 -d 0.2 -s new) || fail "klp-top -s new failed"
-	assert_eq klpx_target_wait,klpx_target_answer "$(jq -r "$funcs" <<<"$out")" "-s new"
+	assert_eq klpx_target_wait,klpx_target_answer,klpx_target_kwait "$(jq -r "$funcs" <<<"$out")" "-s new"
 	out=$("$TOP" --json -n 1 -d 0.2 -s old,new) || fail "klp-top -s old,new failed"
-	assert_eq klpx_target_answer,klpx_target_wait "$(jq -r "$funcs" <<<"$out")" "-s old,new"
+	assert_eq klpx_target_answer,klpx_target_wait,klpx_target_kwait "$(jq -r "$funcs" <<<"$out")" "-s old,new"
 	disable_lp klpx_test_patch1
 }
 run_case "klp-top -s orders tasks (blockers first) and functions by the keys given" case_sort
