@@ -16,7 +16,7 @@
 # default: the reference kernel's vmlinux that selftests/bench/deps.sh
 # unpacked, as make uses, when it is there, else /sys/kernel/btf/vmlinux:
 # the build needs a kernel built with CONFIG_LIVEPATCH, whose struct
-# klp_func bpf/livepatch.bpf.c reads), KLPX_NO_LINTIAN=1.
+# klp_func bpf/klp_top_builtin.bpf.c reads), KLPX_NO_LINTIAN=1.
 
 set -euo pipefail
 
@@ -49,6 +49,7 @@ else
 	tar --exclude=./build --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 	    --exclude='*.cmd' --exclude='*.symvers' --exclude='*.order' \
 	    --exclude='*.skel.h' --exclude=vmlinux.h --exclude=./tools/klp-top/klp-top \
+	    --exclude='*.d' --exclude=./bpf/.btf-source \
 	    -cf - . | tar -xf - -C "$src"
 fi
 

@@ -341,6 +341,159 @@ case_blockers_shown()
 }
 run_case "klp-top shows every blocker it counts, with an io_uring SQPOLL ring running" case_blockers_shown
 
+# json_sorted JQ-LIST: klp-top's JSON on stdin; true when the list of
+# sort keys JQ-LIST builds (an array of arrays) is in ascending order
+json_sorted() { jq -e "($1) as \$k | \$k == (\$k | sort)" >/dev/null; }
+
+# Steps: two sleepers block patch1 under klp-top --json --tasks -p B1; while
+# they block, klp-top -b -p B2 and --json -p B2,B1 -p B1; then released.
+# Expect: only B1's rows and task events (switch, check, signal), the
+# transition's own events and counts and the functions whole; -b shows B2
+# alone; the list form both pids, each once.
+case_pid()
+{
+	local b1 b2 out task_events
+	require_cmd jq
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	block_in_target; b1=$BLOCKER
+	block_in_target; b2=$BLOCKER
+	top_start -d 0.5 --tasks -p "$b1"
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	wait_blocked "$b1"
+	wait_blocked "$b2"
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.blockers[] | select(.pid == $b1)' >/dev/null" 5 ||
+		fail "no blocker $b1 within an interval: $(tail -n 1 "$TOP_OUT" | jq -c .blockers)"
+	assert_eq "[$b1]" "$(last_json '[.blockers[].pid] | tostring')"
+	assert_eq "[$b1]" "$(last_json '[.tasks[].pid] | unique | tostring')"
+	assert_eq "[$b1]" "$(last_json '.pid_filter | tostring')"
+	out=$("$TOP" -b -n 1 -d 0.5 -p "$b2") || fail "klp-top -b -p failed: $out"
+	echo "$out"
+	assert_contains "$out" "-p: tasks $b2 only"
+	assert_contains "$out" "BLOCKING TASKS (1)"
+	grep -Eq "^ +$b2 +sh +function_on_stack +klpx_target_wait " <<<"$out" ||
+		fail "blocker $b2 not the row shown"
+	out=$("$TOP" --json -n 1 -d 0.5 -p "$b2,$b1" -p "$b1") || fail "klp-top --json -p list failed"
+	assert_eq "[$b2,$b1]" "$(jq -c '.pid_filter' <<<"$out")"
+	assert_eq "$(printf '%s\n' $b1 $b2 | sort -n | paste -sd,)" \
+		"$(jq -r '[.blockers[].pid] | sort | map(tostring) | join(",")' <<<"$out")"
+	echo 1 > /proc/klpx_target/release
+	wait_transition klpx_test_patch1
+	loop_until "tail -n 1 $TOP_OUT | jq -e '.transition.completed' >/dev/null" 5 ||
+		fail "no completion reported: $(tail -n 1 "$TOP_OUT" | jq -c .transition)"
+	top_stop
+	# task events: B1's only, and B1's failed checks among them
+	task_events='.[].events[] | select(.type == "task_switch" or .type == "stack_check_fail" or .type == "task_signal")'
+	assert_eq "[$b1]" "$(jq -s -c "[$task_events | .pid] | unique" "$TOP_OUT")"
+	[ "$(jq -s "[$task_events | select(.type == \"stack_check_fail\")] | length" "$TOP_OUT")" -ge 1 ] ||
+		fail "no stack_check_fail event of $b1"
+	# events about the transition carry no pid and pass -p
+	assert_eq '["transition_complete","transition_start"]' \
+		"$(jq -s -c '[.[].events[] | select(.patch == "klpx_test_patch1" and (.type | startswith("transition_")))] | map(.type) | unique' "$TOP_OUT")"
+	assert_eq false "$(jq -s '[.[].events[] | select(.type | startswith("transition_")) | has("pid")] | any' "$TOP_OUT")"
+	# the transition's counts and the functions are the whole host's
+	[ "$(last_json '.transition.switched')" -gt 2 ] ||
+		fail "switched counts -p's tasks only: $(last_json '.transition | tostring')"
+	last_json '.funcs[].function' | grep -qx klpx_target_answer ||
+		fail "functions filtered by -p: $(last_json '.funcs | tostring')"
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top -p shows one task's rows and task events, the transition whole" case_pid
+
+# Steps: three sleepers block patch1; klp-top --json --tasks -n 1 -s pid,
+# -s fails, -s comm,pid; released; 2 reads of answer and 8 of block (its
+# wait); klp-top --json -n 1 -s name, -s new, -s old,new.
+# Expect: blockers first, each list in its keys' order; patch1's three
+# functions: name a-z; new wait (8), answer (2), kwait (0); old,new
+# answer (old 3), then wait and kwait (old 0) by new.
+case_sort()
+{
+	local out b nb funcs='[.funcs[].function | select(startswith("klpx_target_"))] | join(",")'
+	require_cmd jq
+	klpx_up
+	no_signals
+	load_mod "$M/klpx_test_target.ko"
+	block_many_in_target 3
+	load_lp_nowait "$M/klpx_test_patch1.ko"
+	for b in "${BLOCKERS[@]}"; do wait_blocked "$b"; done
+	out=$("$TOP" --json --tasks -n 1 -d 0.5 -s pid) || fail "klp-top -s pid failed"
+	for b in "${BLOCKERS[@]}"; do
+		jq -e ".blockers[] | select(.pid == $b)" <<<"$out" >/dev/null ||
+			fail "-s pid: blocker $b missing: $(jq -c .blockers <<<"$out")"
+	done
+	json_sorted '[.blockers[] | [.pid]]' <<<"$out" || fail "-s pid: $(jq -c '[.blockers[].pid]' <<<"$out")"
+	nb=$(jq '.blockers | length' <<<"$out")
+	assert_eq "$(jq -c '[.blockers[].pid]' <<<"$out")" "$(jq -c "[.tasks[:$nb][].pid]" <<<"$out")" \
+		"-s pid: blockers first in tasks"
+	json_sorted ".tasks[$nb:] | map([.pid])" <<<"$out" || fail "-s pid: tasks not in pid order"
+	out=$("$TOP" --json --tasks -n 1 -d 0.5 -s fails) || fail "klp-top -s fails failed"
+	json_sorted '[.blockers[] | [-.fails, .pid]]' <<<"$out" ||
+		fail "-s fails: $(jq -c '[.blockers[] | [.fails, .pid]]' <<<"$out")"
+	out=$("$TOP" --json --tasks -n 1 -d 0.5 -s comm,pid) || fail "klp-top -s comm,pid failed"
+	nb=$(jq '.blockers | length' <<<"$out")
+	json_sorted '[.blockers[] | [.comm, .pid]]' <<<"$out" || fail "-s comm,pid: blockers"
+	json_sorted ".tasks[$nb:] | map([.comm, .pid])" <<<"$out" ||
+		fail "-s comm,pid: $(jq -c "[.tasks[$nb:][] | [.comm, .pid]]" <<<"$out")"
+	[ "$(jq ".tasks[$nb:] | map(.comm) | unique | length" <<<"$out")" -gt 1 ] ||
+		fail "-s comm,pid: one command only, nothing to sort"
+	echo 1 > /proc/klpx_target/release
+	wait "${BLOCKERS[@]}"
+	wait_transition klpx_test_patch1
+	# klpx_target_answer: old 3 (the released sleepers), new 2;
+	# klpx_target_wait: new 8 (patch1's returns at once), old 0;
+	# klpx_target_kwait (patch1 replaces it too): no call
+	for _ in 1 2; do cat /proc/klpx_target/answer >/dev/null; done
+	for _ in 1 2 3 4 5 6 7 8; do echo 1 > /proc/klpx_target/block; done
+	out=$("$TOP" --json -n 1 -d 0.2 -s name) || fail "klp-top -s name failed"
+	assert_eq 3 "$(jq '.funcs[] | select(.function == "klpx_target_answer") | .old' <<<"$out")"
+	assert_eq 8 "$(jq '.funcs[] | select(.function == "klpx_target_wait") | .new' <<<"$out")"
+	assert_eq 0 "$(jq '.funcs[] | select(.function == "klpx_target_kwait") | .new + .old' <<<"$out")"
+	assert_eq klpx_target_answer,klpx_target_kwait,klpx_target_wait "$(jq -r "$funcs" <<<"$out")" "-s name"
+	out=$("$TOP" --json -n 1 -d 0.2 -s new) || fail "klp-top -s new failed"
+	assert_eq klpx_target_wait,klpx_target_answer,klpx_target_kwait "$(jq -r "$funcs" <<<"$out")" "-s new"
+	out=$("$TOP" --json -n 1 -d 0.2 -s old,new) || fail "klp-top -s old,new failed"
+	assert_eq klpx_target_answer,klpx_target_wait,klpx_target_kwait "$(jq -r "$funcs" <<<"$out")" "-s old,new"
+	disable_lp klpx_test_patch1
+}
+run_case "klp-top -s orders tasks (blockers first) and functions by the keys given" case_sort
+
+# refused 'MESSAGE' ARGS...: klp-top ARGS exits 2 with the line MESSAGE
+# and the hint, before it attaches anything
+refused()
+{
+	local want=$1 out rc; shift
+	out=$("$TOP" "$@" 2>&1); rc=$?
+	assert_eq 2 "$rc" "klp-top $*: exit status"
+	assert_eq "$want"$'\n'"Try 'klp-top --help'." "$out" "klp-top $*"
+}
+
+# Steps: klp-top with -s bogus, -s wait,, -p abc, -p 12,x, -p -3,
+# --prometheus F with -p or -s, --preflight-funcs with -s; then valid -p, -s.
+# Expect: exit 2 with one line naming the bad value or the conflict (and
+# "Try 'klp-top --help'"), no F written; the valid ones exit 0.
+case_bad_options()
+{
+	local out f=$KLPX_CASE_DIR/klp.prom
+	local keys="(tasks: wait, fails, pid, comm; functions: rate, total, new, old, name)"
+	klpx_up
+	refused "klp-top: -s: unknown sort key 'bogus' $keys" -s bogus
+	refused "klp-top: -s: unknown sort key '' $keys" -s wait,
+	refused "klp-top: -p takes pids (numbers, comma-separated), not 'abc'" -p abc
+	refused "klp-top: -p takes pids (numbers, comma-separated), not '12,x'" -p 12,x
+	refused "klp-top: -p takes pids (numbers, comma-separated), not '-3'" -p -3
+	refused "klp-top: --prometheus writes the whole host's metrics: no -p or -s" \
+		--prometheus "$f" -p 1
+	refused "klp-top: --prometheus writes the whole host's metrics: no -p or -s" \
+		--prometheus "$f" -s pid
+	refused "klp-top: --preflight goes alone (it needs no core)" \
+		--preflight-funcs vfs_read -s pid
+	assert_missing "$f"
+	out=$("$TOP" -b -n 1 -d 0.2 -p 1 -s fails,old) || fail "valid -p -s refused: $out"
+	assert_contains "$out" "-p: tasks 1 only"
+}
+run_case "klp-top refuses a bad -s key, a bad -p pid and -p/-s with --prometheus: exit 2" case_bad_options
+
 # Steps: klp-top's screen in a pty for 3 s, then "q".
 # Expect: exit 0, "BLOCKING TASKS" drawn, the terminal restored (rmcup).
 case_screen()

@@ -4,7 +4,7 @@
  * (CONFIG_LIVEPATCH), watched with no kernel change and no klpx.
  *
  * What comes from where:
- *   transitions, blockers  bpf/livepatch.bpf.c on the livepatch functions
+ *   transitions, blockers  bpf/klp_top_builtin.bpf.c on the livepatch functions
  *                          (fentry/fexit against the running kernel's BTF;
  *                          a function the kernel lacks is named once and
  *                          its program left out)
@@ -27,10 +27,10 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "klp-top.h"
-#include "livepatch.skel.h"
+#include "klp_top_user.h"
+#include "klp_top_builtin.skel.h"
 
-static struct livepatch_bpf *lp;
+static struct klp_top_builtin_bpf *lp;
 static int nr_cpus;
 static __u64 klp_patches_addr;	/* 0: no per-function counts */
 static int kprobe_type = -1;	/* the kprobe PMU's perf type */
@@ -44,9 +44,9 @@ struct probe {
 	struct bpf_link *link;
 	bool wanted;
 };
-static struct probe probes[KLPT_LP_MAX_PROBES];
+static struct probe probes[KLP_TOP_LP_MAX_PROBES];
 
-static struct klpt_lp_func fns[KLPT_LP_MAX_FUNCS];
+static struct klp_top_lp_func fns[KLP_TOP_LP_MAX_FUNCS];
 static int nr_fns;
 
 /*
@@ -131,7 +131,7 @@ int builtin_open(struct view *v, bool verbose, int *progress_fd,
 		fprintf(stderr, "klp-top: the kernel has no BTF (/sys/kernel/btf/vmlinux): cannot watch its livepatch\n");
 		return -ENOENT;
 	}
-	lp = livepatch_bpf__open();
+	lp = klp_top_builtin_bpf__open();
 	if (!lp) {
 		err = -errno;
 		btf__free(vmlinux);
@@ -153,7 +153,7 @@ int builtin_open(struct view *v, bool verbose, int *progress_fd,
 	btf__free(vmlinux);
 	bpf_program__set_autoattach(lp->progs.lp_call, false);
 	bpf_program__set_autoattach(lp->progs.lp_walk, false);
-	err = livepatch_bpf__load(lp);
+	err = klp_top_builtin_bpf__load(lp);
 	if (err)
 		goto fail;
 	/* before any program runs: every event then counts in the seed */
@@ -189,7 +189,7 @@ int builtin_open(struct view *v, bool verbose, int *progress_fd,
 	*events_fd = bpf_map__fd(lp->maps.events);
 	return 0;
 fail:
-	livepatch_bpf__destroy(lp);
+	klp_top_builtin_bpf__destroy(lp);
 	lp = NULL;
 	if (err == -EPERM || err == -EACCES)
 		fprintf(stderr, "klp-top: not allowed to load BPF programs: run as root (CAP_BPF and CAP_PERFMON)\n");
@@ -268,7 +268,7 @@ static void count_tasks(struct view *v)
  */
 static void sync_progress(struct view *v)
 {
-	struct klpt_progress *p = &v->prog;
+	struct klp_top_progress *p = &v->prog;
 	int fd = bpf_map__fd(lp->maps.progress);
 	__u64 now = (__u64)(mono_now() * 1e9);
 	char path[512], val[16];
@@ -343,8 +343,8 @@ static int walk(void)
 	if (err)
 		return err;
 	nr_fns = lp->bss->lp_nr_fns;
-	if (nr_fns > KLPT_LP_MAX_FUNCS)
-		nr_fns = KLPT_LP_MAX_FUNCS;
+	if (nr_fns > KLP_TOP_LP_MAX_FUNCS)
+		nr_fns = KLP_TOP_LP_MAX_FUNCS;
 	for (__u32 i = 0; i < (__u32)nr_fns; i++)
 		if (bpf_map_lookup_elem(fd, &i, &fns[i]))
 			return -errno;
@@ -353,7 +353,7 @@ static int walk(void)
 
 static int probe_slot(__u64 addr)
 {
-	for (int i = 0; i < KLPT_LP_MAX_PROBES; i++)
+	for (int i = 0; i < KLP_TOP_LP_MAX_PROBES; i++)
 		if (probes[i].link && probes[i].addr == addr)
 			return i;
 	return -1;
@@ -392,7 +392,7 @@ static int probe_attach(int slot, __u64 addr)
 /* one probe per distinct address of fns[]; gone addresses lose theirs */
 static void sync_probes(void)
 {
-	for (int i = 0; i < KLPT_LP_MAX_PROBES; i++)
+	for (int i = 0; i < KLP_TOP_LP_MAX_PROBES; i++)
 		probes[i].wanted = false;
 	for (int i = 0; i < nr_fns; i++) {
 		__u64 addrs[2] = { fns[i].old_func, fns[i].new_func };
@@ -402,7 +402,7 @@ static void sync_probes(void)
 		for (int k = 0; k < 2; k++) {
 			int slot = probe_slot(addrs[k]);
 
-			for (int s = 0; slot < 0 && s < KLPT_LP_MAX_PROBES; s++)
+			for (int s = 0; slot < 0 && s < KLP_TOP_LP_MAX_PROBES; s++)
 				if (!probes[s].link) {
 					if (probe_attach(s, addrs[k])) {
 						fprintf(stderr, "klp-top: cannot count calls of %s (%s at 0x%llx): %s\n",
@@ -417,7 +417,7 @@ static void sync_probes(void)
 				probes[slot].wanted = true;
 		}
 	}
-	for (int i = 0; i < KLPT_LP_MAX_PROBES; i++)
+	for (int i = 0; i < KLP_TOP_LP_MAX_PROBES; i++)
 		if (probes[i].link && !probes[i].wanted) {
 			bpf_link__destroy(probes[i].link);
 			probes[i].link = NULL;
@@ -461,7 +461,7 @@ static void read_funcs(struct view *v)
 			memcpy(walked_sig, sig, sizeof(sig));
 		}
 	}
-	rows = calloc(KLPT_LP_MAX_FUNCS, sizeof(*rows));
+	rows = calloc(KLP_TOP_LP_MAX_FUNCS, sizeof(*rows));
 	if (!rows)
 		return;
 	for (int i = 0; i < nr_fns; i++) {
@@ -523,11 +523,11 @@ void builtin_close(void)
 		bpf_link__destroy(point_links[i]);
 		point_links[i] = NULL;
 	}
-	for (int i = 0; i < KLPT_LP_MAX_PROBES; i++)
+	for (int i = 0; i < KLP_TOP_LP_MAX_PROBES; i++)
 		if (probes[i].link) {
 			bpf_link__destroy(probes[i].link);
 			probes[i].link = NULL;
 		}
-	livepatch_bpf__destroy(lp);
+	klp_top_builtin_bpf__destroy(lp);
 	lp = NULL;
 }

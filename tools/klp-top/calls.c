@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 
 #define CALLS_MAX_FUNCS	4096
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * collect.c - fills klp-top's view: loads and attaches bpf/klp.bpf.c,
+ * collect.c - fills klp-top's view: loads and attaches bpf/klp_top.bpf.c,
  * drains its ring buffer, reads its maps, and reads klpx's own files
  * (sysfs for which patch is in transition; the per-task state file to
  * seed the view when klp-top starts in the middle of a transition).
  * For the built-in livepatch (--core builtin), builtin.c loads
- * bpf/livepatch.bpf.c instead; the maps they share are read here.
+ * bpf/klp_top_builtin.bpf.c instead; the maps they share are read here.
  */
+#define _GNU_SOURCE		/* qsort_r */
 #include <errno.h>
 #include <dirent.h>
 #include <stdlib.h>
@@ -15,11 +16,11 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
-#include "klp-top.h"
-#include "klp.skel.h"
+#include "klp_top_user.h"
+#include "klp_top.skel.h"
 #include "klpx/events.h"
 
-static struct klp_bpf *skel;	/* klpx's; the built-in's is builtin.c's */
+static struct klp_top_bpf *skel;	/* klpx's; the built-in's is builtin.c's */
 static int nr_cpus;
 static bool verbose;
 
@@ -53,14 +54,32 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 	return verbose ? vfprintf(stderr, fmt, ap) : 0;
 }
 
+/* true when -p gave no pid, or gave @pid */
+bool pid_shown(const struct pid_set *s, __u32 pid)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->pid[i] == pid)
+			return true;
+	return !s->n;
+}
+
+/*
+ * One event from the ring buffer into the view's recent ones.  With -p,
+ * a task event of another task is left out here, so that no output shows
+ * or counts it; an event about a patch, an object or the transition is
+ * kept (it is about no task).
+ */
 static int on_event(void *ctx, void *data, size_t size)
 {
+	const struct klp_top_event *e = data;
 	struct view *v = ctx;
 
-	if (size < sizeof(struct klpt_event))
+	if (size < sizeof(struct klp_top_event))
+		return 0;
+	if (klp_top_event_is_task(e) && !pid_shown(&v->pids, e->pid))
 		return 0;
 	memcpy(&v->recent[v->nr_recent % RECENT_MAX], data,
-	       sizeof(struct klpt_event));
+	       sizeof(struct klp_top_event));
 	v->nr_recent++;
 	return 0;
 }
@@ -126,15 +145,15 @@ static int attach(bool raw)
 {
 	int err;
 
-	skel = klp_bpf__open();
+	skel = klp_top_bpf__open();
 	if (!skel)
 		return -errno;
 	set_autoload(raw);
-	err = klp_bpf__load(skel);
+	err = klp_top_bpf__load(skel);
 	if (!err)
-		err = klp_bpf__attach(skel);
+		err = klp_top_bpf__attach(skel);
 	if (err) {
-		klp_bpf__destroy(skel);
+		klp_top_bpf__destroy(skel);
 		skel = NULL;
 	}
 	return err;
@@ -155,12 +174,12 @@ static int explain(int err)
 /*
  * Seeds the BPF maps from the core's per-task file when a transition is
  * already running: progress (patch, target, tasks, switched) and one
- * record per task, marked as seeded (how = KLPT_HOW_SEEDED).
+ * record per task, marked as seeded (how = KLP_TOP_HOW_SEEDED).
  */
 static void seed(struct view *v)
 {
-	struct klpt_progress p = {};
-	char line[512], patch[KLPT_NAME_LEN], target[16];
+	struct klp_top_progress p = {};
+	char line[512], patch[KLP_TOP_NAME_LEN], target[16];
 	__u32 zero = 0, gen, nr = 0, switched = 0;
 	__u64 fails_before = 0;
 	__u64 now_ns = (__u64)(mono_now() * 1e9);
@@ -185,8 +204,8 @@ static void seed(struct view *v)
 	/* the new generation first: events from now on write into it */
 	bpf_map_update_elem(v->progress_fd, &zero, &p, 0);
 	while (fgets(line, sizeof(line), f)) {
-		struct klpt_task t = { .gen = gen, .how = -1 };
-		char uni[16], reason[32], func[KLPT_NAME_LEN];
+		struct klp_top_task t = { .gen = gen, .how = -1 };
+		char uni[16], reason[32], func[KLP_TOP_NAME_LEN];
 		unsigned int fails, waiting;
 		__u32 pid;
 
@@ -198,7 +217,7 @@ static void seed(struct view *v)
 		t.universe = universe_from_word(uni);
 		if (t.universe == p.target) {
 			switched++;
-			t.how = KLPT_HOW_SEEDED;
+			t.how = KLP_TOP_HOW_SEEDED;
 		} else if (fails) {
 			t.reason = reason_from_file(reason);
 			t.fails = fails;
@@ -258,6 +277,7 @@ int collect_open(const struct options *o, struct view *v)
 	verbose = o->verbose;
 	libbpf_set_print(print_libbpf);
 	v->core = o->core;	/* never auto: cores_open() splits it */
+	v->pids = o->pids;
 	v->sysfs = v->core == CORE_BUILTIN ? LIVEPATCH_SYSFS : KLPX_SYSFS;
 	if (v->core == CORE_BUILTIN)
 		return open_builtin(v);
@@ -294,7 +314,7 @@ int collect_open(const struct options *o, struct view *v)
 
 static void read_stats(struct view *v)
 {
-	struct klpt_stats s[nr_cpus];
+	struct klp_top_stats s[nr_cpus];
 	__u32 zero = 0;
 
 	v->events = v->dropped = v->task_map_full = 0;
@@ -341,7 +361,7 @@ void set_rates(struct view *v, struct func_row *rows, int n)
  * seen when its probe point is missing).
  */
 static bool is_blocker(const struct view *v, __u32 pid,
-		       const struct klpt_task *t)
+		       const struct klp_top_task *t)
 {
 	if (!v->prog.active || t->universe == v->prog.target ||
 	    !(t->fails || t->reason))
@@ -349,35 +369,46 @@ static bool is_blocker(const struct view *v, __u32 pid,
 	return v->core != CORE_BUILTIN || builtin_task_blocks(v, pid);
 }
 
-static const struct options *sort_opts;
+/* one key of -s: < 0 when @x goes first, 0 when the key ties */
+static int cmp_task_key(const struct task_row *x, const struct task_row *y,
+			enum sort_key key)
+{
+	const struct klp_top_task *tx = &x->t, *ty = &y->t;
 
-static int cmp_tasks(const void *a, const void *b)
+	switch (key) {
+	case SORT_WAIT:		/* waiting longest: failed first */
+		return tx->first_fail_ns < ty->first_fail_ns ? -1 :
+		       tx->first_fail_ns > ty->first_fail_ns;
+	case SORT_FAILS:	/* most failed checks */
+		return tx->fails > ty->fails ? -1 : tx->fails < ty->fails;
+	case SORT_COMM:
+		return strcmp(tx->comm, ty->comm);
+	case SORT_PID:
+	case SORT_NR:
+		break;
+	}
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* qsort_r's comparator; @arg: the struct task_order of -s */
+static int cmp_tasks(const void *a, const void *b, void *arg)
 {
 	const struct task_row *x = a, *y = b;
+	const struct task_order *order = arg;
 	bool bx, by;
+	int c;
 
-	/* blockers first, then by the chosen key */
+	/* blockers first, then by the keys, then by pid */
 	bx = x->t.fails || x->t.reason;
 	by = y->t.fails || y->t.reason;
 	if (bx != by)
 		return by - bx;
-	switch (sort_opts->sort) {
-	case SORT_FAILS:
-		if (x->t.fails != y->t.fails)
-			return x->t.fails < y->t.fails ? 1 : -1;
-		break;
-	case SORT_COMM:
-		if (strcmp(x->t.comm, y->t.comm))
-			return strcmp(x->t.comm, y->t.comm);
-		break;
-	case SORT_WAIT:
-		if (x->t.first_fail_ns != y->t.first_fail_ns)
-			return x->t.first_fail_ns > y->t.first_fail_ns ? 1 : -1;
-		break;
-	case SORT_PID:
-		break;
+	for (int i = 0; i < order->n; i++) {
+		c = cmp_task_key(x, y, order->key[i]);
+		if (c)
+			return c;
 	}
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	return cmp_task_key(x, y, SORT_PID);
 }
 
 /* the records of the current transition, blockers first */
@@ -411,15 +442,17 @@ static void read_tasks(struct view *v, const struct options *o)
 		if (v->core != CORE_BUILTIN &&
 		    (rows[n].t.universe == 0 || rows[n].t.universe == 1))
 			v->universes[rows[n].t.universe]++;
+		/* -p: the universes count every task, the rows -p's */
+		if (!pid_shown(&v->pids, key))
+			continue;
 		if (!is_blocker(v, key, &rows[n].t))
 			rows[n].t.fails = rows[n].t.reason = 0;
 		else
 			v->nr_blockers++;
 		n++;
 	}
-	sort_opts = o;
 	if (rows)
-		qsort(rows, n, sizeof(*rows), cmp_tasks);
+		qsort_r(rows, n, sizeof(*rows), cmp_tasks, (void *)&o->sort);
 	free(v->tasks);
 	v->tasks = rows;
 	v->nr_tasks = rows ? n : 0;
@@ -442,36 +475,58 @@ int collect_poll(struct view *v, int ms)
 	return 0;
 }
 
-static enum fsort_key fsort;
-
-static int cmp_funcs(const void *a, const void *b)
+/* the larger first */
+static int cmp_desc(double x, double y)
 {
-	const struct func_row *x = a, *y = b;
-	double dx, dy;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
 
-	switch (fsort) {
-	case FSORT_RATE:
-		dx = x->new_rate + x->old_rate;
-		dy = y->new_rate + y->old_rate;
-		if (dx != dy)
-			return dx < dy ? 1 : -1;
-		/* equal rates: by totals */
-		/* fall through */
-	case FSORT_TOTAL:
-		if (x->to_new + x->to_old != y->to_new + y->to_old)
-			return x->to_new + x->to_old < y->to_new + y->to_old ?
-			       1 : -1;
-		break;
+static int cmp_desc_u64(__u64 x, __u64 y)
+{
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* one key of -s: < 0 when @x goes first, 0 when the key ties */
+static int cmp_func_key(const struct func_row *x, const struct func_row *y,
+			enum fsort_key key)
+{
+	switch (key) {
+	case FSORT_RATE:	/* calls per second, new and old code */
+		return cmp_desc(x->new_rate + x->old_rate,
+				y->new_rate + y->old_rate);
+	case FSORT_TOTAL:	/* calls, new and old code */
+		return cmp_desc_u64(x->to_new + x->to_old,
+				    y->to_new + y->to_old);
+	case FSORT_NEW:		/* calls to the new code (NEW, "new") */
+		return cmp_desc_u64(x->to_new, y->to_new);
+	case FSORT_OLD:		/* calls to the old code (OLD, "old") */
+		return cmp_desc_u64(x->to_old, y->to_old);
 	case FSORT_NAME:
+	case FSORT_NR:
 		break;
 	}
 	return strcmp(x->name, y->name);
 }
 
+/* qsort_r's comparator; @arg: the struct func_order of -s */
+static int cmp_funcs(const void *a, const void *b, void *arg)
+{
+	const struct func_row *x = a, *y = b;
+	const struct func_order *order = arg;
+	int c;
+
+	for (int i = 0; i < order->n; i++) {
+		c = cmp_func_key(x, y, order->key[i]);
+		if (c)
+			return c;
+	}
+	return cmp_func_key(x, y, FSORT_NAME);
+}
+
 /* reads every map: the view at the end of an interval */
 void collect_snapshot(struct view *v, const struct options *o)
 {
-	struct klpt_progress again;
+	struct klp_top_progress again;
 	__u32 zero = 0;
 	double t;
 
@@ -494,8 +549,8 @@ void collect_snapshot(struct view *v, const struct options *o)
 		builtin_snapshot(v);	/* progress from /proc, funcs */
 	else
 		calls_snapshot(v);
-	fsort = o->fsort;
-	qsort(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs);
+	qsort_r(v->funcs, v->nr_funcs, sizeof(*v->funcs), cmp_funcs,
+		(void *)&o->fsort);
 	read_tasks(v, o);
 	/*
 	 * The failed checks once more, after the rows: a check that failed
@@ -518,7 +573,7 @@ void collect_close(struct view *v)
 	if (v->core == CORE_BUILTIN) {
 		builtin_close();
 	} else {
-		klp_bpf__destroy(skel);
+		klp_top_bpf__destroy(skel);
 		skel = NULL;
 	}
 	free(v->funcs);

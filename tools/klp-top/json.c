@@ -4,7 +4,7 @@
  * docs/klp-top.md describes every key.
  */
 #include <string.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 #include "klpx/events.h"
 
 #define EVENTS_MAX	1000	/* per interval; "events_not_shown" counts more */
@@ -27,7 +27,7 @@ static void jstr(FILE *f, const char *s)
 
 static void json_transition(FILE *f, const struct view *v)
 {
-	const struct klpt_progress *p = &v->prog;
+	const struct klp_top_progress *p = &v->prog;
 
 	fprintf(f, "\"transition\":{\"active\":%s,\"in_sysfs\":%s,",
 		p->active ? "true" : "false",
@@ -58,7 +58,7 @@ static void json_transition(FILE *f, const struct view *v)
 
 static void json_task(FILE *f, const struct view *v, const struct task_row *r)
 {
-	const struct klpt_task *t = &r->t;
+	const struct klp_top_task *t = &r->t;
 
 	fprintf(f, "{\"pid\":%u,\"comm\":", r->pid);
 	jstr(f, t->comm);
@@ -100,7 +100,7 @@ static void json_funcs(FILE *f, const struct view *v)
 	fputc(']', f);
 }
 
-static void json_event(FILE *f, const struct klpt_event *e)
+static void json_event(FILE *f, const struct klp_top_event *e)
 {
 	fprintf(f, "{\"ts_ms\":%.3f,\"type\":\"%s\"", e->ts_ns / 1e6,
 		type_name(e->type));
@@ -152,6 +152,10 @@ static void json_core(FILE *f, const struct view *v, const struct options *o)
 	fprintf(f, "\"events_total\":%llu,\"dropped\":%llu,\"task_map_full\":%llu,",
 		(unsigned long long)v->events, (unsigned long long)v->dropped,
 		(unsigned long long)v->task_map_full);
+	fprintf(f, "\"pid_filter\":[");
+	for (int i = 0; i < v->pids.n; i++)
+		fprintf(f, "%s%u", i ? "," : "", v->pids.pid[i]);
+	fprintf(f, "],");
 	json_transition(f, v);
 	json_tasks(f, v, "blockers", v->nr_blockers);
 	if (o->all_tasks)

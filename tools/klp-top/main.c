@@ -16,14 +16,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 
 static volatile sig_atomic_t stop;
 
 static const char usage[] =
 "Usage: klp-top [--core klpx|builtin|auto] [-b] [--json] [-d SECONDS] [-n COUNT]\n"
-"               [--tasks] [--raw-tp] [-v]\n"
+"               [-p PID[,PID...]] [-s KEY[,KEY...]] [--tasks] [--raw-tp] [-v]\n"
 "       klp-top [--core klpx|builtin|auto] --wait [PATCH] [--timeout SECONDS]\n"
+"               [-p PID[,PID...]] [-s KEY[,KEY...]]\n"
 "       klp-top [--core klpx|builtin|auto] --prometheus FILE [-d SECONDS]\n"
 "       klp-top --preflight PATCH.ko | --preflight-funcs F1,F2[,...]\n"
 "\n"
@@ -40,6 +41,13 @@ static const char usage[] =
 "      --json          print one JSON object per interval, one per line\n"
 "  -d, --delay SECONDS interval between snapshots (default 1, fractions allowed)\n"
 "  -n, --count COUNT   stop after COUNT snapshots (default: until Ctrl-C)\n"
+"  -p, --pid PID[,PID] show only these tasks' rows and task events (switch,\n"
+"                      failed check, signal); events about a patch, an object\n"
+"                      or the transition, the transition's counts and the\n"
+"                      functions stay whole (repeatable)\n"
+"  -s, --sort KEY[,KEY] sort tasks by wait (default), fails, pid, comm and\n"
+"                      functions by rate (default: rate,total), total, new,\n"
+"                      old, name; in the order given, blockers always first\n"
 "      --tasks         with --json: list every task the transition has seen\n"
 "      --raw-tp        attach raw_tp programs instead of tp_btf\n"
 "      --wait [PATCH]  wait for PATCH's transition (or any) to end: exit 0 when\n"
@@ -55,8 +63,8 @@ static const char usage[] =
 "  -h, --help          this text\n"
 "\n"
 "Screen keys: q quit; w f p c sort blocking tasks by waiting time, failed\n"
-"checks, pid, command; r t a sort functions by rate, total, name; + - change\n"
-"the interval.\n"
+"checks, pid, command; r t n o a sort functions by rate, total, new, old,\n"
+"name; + - change the interval.\n"
 "\n"
 "Counts start when klp-top attaches.  Started in the middle of a transition,\n"
 "it reads /sys/kernel/debug/klpx/tasks once to know who switched before.\n"
@@ -66,6 +74,91 @@ static const char usage[] =
 static void on_signal(int sig)
 {
 	stop = 1;
+}
+
+/* -p PID[,PID...], added to @s: 0, or -1 after a message */
+static int parse_pids(const char *arg, struct pid_set *s)
+{
+	const char *p = arg;
+	char *end;
+	long pid;
+
+	do {
+		pid = strtol(p, &end, 10);
+		if (end == p || (*end && *end != ',') || pid < 0 ||
+		    pid > 0x7fffffff) {
+			fprintf(stderr, "klp-top: -p takes pids (numbers, comma-separated), not '%s'\n",
+				arg);
+			return -1;
+		}
+		if (pid_shown(s, pid) && s->n)
+			continue;	/* given twice */
+		if (s->n == PIDS_MAX) {
+			fprintf(stderr, "klp-top: -p: at most %d pids\n",
+				PIDS_MAX);
+			return -1;
+		}
+		s->pid[s->n++] = pid;
+	} while (*end && (p = end + 1));
+	return 0;
+}
+
+static const char *const task_keys[SORT_NR] = {
+	[SORT_WAIT] = "wait", [SORT_FAILS] = "fails",
+	[SORT_PID] = "pid", [SORT_COMM] = "comm",
+};
+static const char *const func_keys[FSORT_NR] = {
+	[FSORT_RATE] = "rate", [FSORT_TOTAL] = "total", [FSORT_NEW] = "new",
+	[FSORT_OLD] = "old", [FSORT_NAME] = "name",
+};
+
+static int key_index(const char *const *names, int nr, const char *word,
+		     size_t len)
+{
+	for (int k = 0; k < nr; k++)
+		if (strlen(names[k]) == len && !strncmp(word, names[k], len))
+			return k;
+	return -1;
+}
+
+/*
+ * -s KEY[,KEY...]: the task keys named become the task order, the
+ * function keys the function order (an order no key names is left as
+ * it was); a key named twice counts once.  0, or -1 after a message.
+ */
+static int parse_sort(const char *arg, struct options *o)
+{
+	struct task_order tasks = {};
+	struct func_order funcs = {};
+	unsigned int task_seen = 0, func_seen = 0;
+	const char *p = arg;
+	size_t len;
+	int k;
+
+	for (;; p += len + 1) {
+		len = strcspn(p, ",");
+		k = key_index(task_keys, SORT_NR, p, len);
+		if (k >= 0) {
+			if (!(task_seen & 1u << k))
+				tasks.key[tasks.n++] = k;
+			task_seen |= 1u << k;
+		} else if ((k = key_index(func_keys, FSORT_NR, p, len)) >= 0) {
+			if (!(func_seen & 1u << k))
+				funcs.key[funcs.n++] = k;
+			func_seen |= 1u << k;
+		} else {
+			fprintf(stderr, "klp-top: -s: unknown sort key '%.*s' (tasks: wait, fails, pid, comm; functions: rate, total, new, old, name)\n",
+				(int)len, p);
+			return -1;
+		}
+		if (!p[len])
+			break;
+	}
+	if (tasks.n)
+		o->sort = tasks;
+	if (funcs.n)
+		o->fsort = funcs;
+	return 0;
 }
 
 static int parse(int argc, char **argv, struct options *o)
@@ -83,6 +176,8 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "raw-tp", no_argument, NULL, 'R' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "sort", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -90,7 +185,7 @@ static int parse(int argc, char **argv, struct options *o)
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+bd:n:vh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+bd:n:p:s:vh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'P': o->prometheus = optarg; break;
@@ -114,6 +209,16 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'T': o->all_tasks = true; break;
 		case 'R': o->raw_tp = true; break;
 		case 'v': o->verbose = true; break;
+		case 'p':
+			if (parse_pids(optarg, &o->pids))
+				goto usage;
+			o->pids_set = true;
+			break;
+		case 's':
+			if (parse_sort(optarg, o))
+				goto usage;
+			o->sort_set = true;
+			break;
 		case 'd':
 			o->interval = strtod(optarg, &end);
 			if (*end || o->interval < 0.01)
@@ -151,12 +256,16 @@ static int parse(int argc, char **argv, struct options *o)
 	}
 	if ((o->preflight || o->preflight_funcs) &&
 	    (o->prometheus || o->wait || o->json || o->batch || o->count ||
-	     o->core_set)) {
+	     o->core_set || o->pids_set || o->sort_set)) {
 		fprintf(stderr, "klp-top: --preflight goes alone (it needs no core)\n");
 		goto usage;
 	}
 	if (o->prometheus && (o->wait || o->json || o->batch || o->count)) {
 		fprintf(stderr, "klp-top: --prometheus writes one sample: no --wait, --json, -b or -n\n");
+		goto usage;
+	}
+	if (o->prometheus && (o->pids_set || o->sort_set)) {
+		fprintf(stderr, "klp-top: --prometheus writes the whole host's metrics: no -p or -s\n");
 		goto usage;
 	}
 	if (o->timeout && !o->wait) {
@@ -253,7 +362,11 @@ static int run_wait(struct cores *c, const struct options *o)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .interval = 1.0 };
+	struct options o = {
+		.interval = 1.0,
+		.sort = { 1, { SORT_WAIT } },
+		.fsort = { 2, { FSORT_RATE, FSORT_TOTAL } },
+	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct cores c;
 	int ret;

@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 #include "klpx/events.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -35,20 +35,20 @@ static const char *const hows[KLPX_NR_HOWS] = {
 };
 
 static const char *const types[] = {
-	[KLPT_PATCH_ENABLE] = "patch_enable",
-	[KLPT_PATCH_DISABLE] = "patch_disable",
-	[KLPT_PATCH_FREE] = "patch_free",
-	[KLPT_OBJECT_PATCHED] = "object_patched",
-	[KLPT_OBJECT_UNPATCHED] = "object_unpatched",
-	[KLPT_PATCH_REPLACED] = "patch_replaced",
-	[KLPT_CALLBACK] = "callback",
-	[KLPT_TRANSITION_START] = "transition_start",
-	[KLPT_TRANSITION_COMPLETE] = "transition_complete",
-	[KLPT_TRANSITION_REVERSE] = "transition_reverse",
-	[KLPT_TRANSITION_FORCE] = "transition_force",
-	[KLPT_TASK_SWITCH] = "task_switch",
-	[KLPT_STACK_CHECK_FAIL] = "stack_check_fail",
-	[KLPT_TASK_SIGNAL] = "task_signal",
+	[KLP_TOP_PATCH_ENABLE] = "patch_enable",
+	[KLP_TOP_PATCH_DISABLE] = "patch_disable",
+	[KLP_TOP_PATCH_FREE] = "patch_free",
+	[KLP_TOP_OBJECT_PATCHED] = "object_patched",
+	[KLP_TOP_OBJECT_UNPATCHED] = "object_unpatched",
+	[KLP_TOP_PATCH_REPLACED] = "patch_replaced",
+	[KLP_TOP_CALLBACK] = "callback",
+	[KLP_TOP_TRANSITION_START] = "transition_start",
+	[KLP_TOP_TRANSITION_COMPLETE] = "transition_complete",
+	[KLP_TOP_TRANSITION_REVERSE] = "transition_reverse",
+	[KLP_TOP_TRANSITION_FORCE] = "transition_force",
+	[KLP_TOP_TASK_SWITCH] = "task_switch",
+	[KLP_TOP_STACK_CHECK_FAIL] = "stack_check_fail",
+	[KLP_TOP_TASK_SIGNAL] = "task_signal",
 };
 
 const char *universe_name(int u)
@@ -85,7 +85,7 @@ int reason_from_file(const char *file)
 
 const char *how_name(int h)
 {
-	if (h == KLPT_HOW_SEEDED)
+	if (h == KLP_TOP_HOW_SEEDED)
 		return "before_klp_top";
 	return h >= 0 && h < (int)ARRAY_SIZE(hows) && hows[h] ? hows[h] : "-";
 }
@@ -96,44 +96,44 @@ const char *type_name(unsigned int t)
 }
 
 /* one line, in the words of trace_pipe; @t0 is the time origin, seconds */
-int format_event(char *buf, size_t len, const struct klpt_event *e,
+int format_event(char *buf, size_t len, const struct klp_top_event *e,
 		 double t0)
 {
 	double ts = e->ts_ns / 1e9 - t0;
 	const char *ty = type_name(e->type);
 
 	switch (e->type) {
-	case KLPT_TASK_SWITCH:
+	case KLP_TOP_TASK_SWITCH:
 		return snprintf(buf, len, "%9.3f %s pid=%d comm=%s from=%s to=%s how=%s",
 				ts, ty, e->pid, e->comm, universe_name(e->a),
 				universe_name(e->b), how_name(e->c));
-	case KLPT_STACK_CHECK_FAIL:
+	case KLP_TOP_STACK_CHECK_FAIL:
 		return snprintf(buf, len, "%9.3f %s pid=%d comm=%s reason=%s func=%s",
 				ts, ty, e->pid, e->comm, reason_name(e->a),
 				e->name[0] ? e->name : "-");
-	case KLPT_TASK_SIGNAL:
+	case KLP_TOP_TASK_SIGNAL:
 		return snprintf(buf, len, "%9.3f %s pid=%d comm=%s kind=%s",
 				ts, ty, e->pid, e->comm,
 				e->a ? "signal" : "wakeup");
-	case KLPT_TRANSITION_START:
+	case KLP_TOP_TRANSITION_START:
 		return snprintf(buf, len, "%9.3f %s patch=%s target=%s tasks=%d",
 				ts, ty, e->patch, universe_name(e->a), e->b);
-	case KLPT_TRANSITION_COMPLETE:
+	case KLP_TOP_TRANSITION_COMPLETE:
 		return snprintf(buf, len, "%9.3f %s patch=%s target=%s duration_ms=%.1f forced=%d",
 				ts, ty, e->patch, universe_name(e->a),
 				e->value / 1e6, e->b);
-	case KLPT_TRANSITION_REVERSE:
-	case KLPT_TRANSITION_FORCE:
+	case KLP_TOP_TRANSITION_REVERSE:
+	case KLP_TOP_TRANSITION_FORCE:
 		return snprintf(buf, len, "%9.3f %s patch=%s target=%s", ts,
 				ty, e->patch, universe_name(e->a));
-	case KLPT_OBJECT_PATCHED:
-	case KLPT_OBJECT_UNPATCHED:
+	case KLP_TOP_OBJECT_PATCHED:
+	case KLP_TOP_OBJECT_UNPATCHED:
 		return snprintf(buf, len, "%9.3f %s patch=%s object=%s", ts,
 				ty, e->patch, e->name);
-	case KLPT_PATCH_REPLACED:
+	case KLP_TOP_PATCH_REPLACED:
 		return snprintf(buf, len, "%9.3f %s patch=%s replaced=%s", ts,
 				ty, e->patch, e->name);
-	case KLPT_CALLBACK:
+	case KLP_TOP_CALLBACK:
 		return snprintf(buf, len, "%9.3f %s patch=%s object=%s callback=%s ret=%d",
 				ts, ty, e->patch, e->name, e->detail, e->a);
 	default:

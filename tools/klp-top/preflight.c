@@ -8,7 +8,7 @@
  * a patch (struct klpx_func and the upstream struct klp_func alike) start
  * with { const char *old_name; void *new_func; }, so in the module's
  * relocated data an old_name is a pointer into a string section whose next
- * word points into code.  The stacks come from bpf/preflight.bpf.c (a task
+ * word points into code.  The stacks come from bpf/klp_top_preflight.bpf.c (a task
  * iterator with bpf_get_task_stack), symbolized with /proc/kallsyms.
  * Exit: 0 no task holds one now, 1 these tasks would block, 2 could not run.
  */
@@ -21,8 +21,8 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
-#include "klp-top.h"
-#include "preflight.skel.h"
+#include "klp_top_user.h"
+#include "klp_top_preflight.skel.h"
 
 #define MAX_NAMES	1024
 
@@ -246,9 +246,9 @@ static void print_frame(unsigned long long ip)
 int run_preflight(const struct options *o)
 {
 	const char *what = o->preflight ? o->preflight : "--preflight-funcs";
-	struct preflight_bpf *skel = NULL;
+	struct klp_top_preflight_bpf *skel = NULL;
 	struct bpf_link *link = NULL;
-	struct klpt_pf_task rec;
+	struct klp_top_pf_task rec;
 	int fd = -1, err, blockers = 0, tasks = 0;
 	size_t got = 0;
 	ssize_t n;
@@ -285,7 +285,7 @@ int run_preflight(const struct options *o)
 		fprintf(stderr, "klp-top: /proc/kallsyms has no addresses: run as root\n");
 		return 2;
 	}
-	skel = preflight_bpf__open_and_load();
+	skel = klp_top_preflight_bpf__open_and_load();
 	if (!skel) {
 		err = -errno;
 		goto bpf_fail;
@@ -308,7 +308,7 @@ int run_preflight(const struct options *o)
 			continue;
 		got = 0;
 		tasks++;
-		for (int i = 0; i < rec.nr && i < KLPT_PF_DEPTH && !func; i++)
+		for (int i = 0; i < rec.nr && i < KLP_TOP_PF_DEPTH && !func; i++)
 			func = wanted(ksym_of(rec.ips[i]));
 		if (!func)
 			continue;
@@ -317,7 +317,7 @@ int run_preflight(const struct options *o)
 			       "FUNCTION");
 		printf("%8u %-16s %s%s\n", rec.pid, rec.comm, func,
 		       rec.running ? " (running: its stack may be stale)" : "");
-		for (int i = 0; i < rec.nr && i < KLPT_PF_DEPTH; i++)
+		for (int i = 0; i < rec.nr && i < KLP_TOP_PF_DEPTH; i++)
 			print_frame(rec.ips[i]);
 	}
 	if (n < 0) {
@@ -334,7 +334,7 @@ int run_preflight(const struct options *o)
 	}
 	close(fd);
 	bpf_link__destroy(link);
-	preflight_bpf__destroy(skel);
+	klp_top_preflight_bpf__destroy(skel);
 	return blockers < 0 ? 2 : blockers ? 1 : 0;
 bpf_fail:
 	if (err == -EPERM || err == -EACCES)
@@ -343,6 +343,6 @@ bpf_fail:
 		fprintf(stderr, "klp-top: cannot run the task iterator: %s (-v shows why)\n",
 			strerror(-err));
 	bpf_link__destroy(link);
-	preflight_bpf__destroy(skel);
+	klp_top_preflight_bpf__destroy(skel);
 	return 2;
 }

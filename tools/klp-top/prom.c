@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 #include "klpx/events.h"
 
 /* a label value: backslash, double quote and newline escaped */
@@ -177,7 +177,7 @@ static void write_metrics(FILE *f, struct view **views, int n,
 
 		family(f, names[m], helps[m]);
 		for (int i = 0; i < n; i++) {
-			const struct klpt_progress *p = &views[i]->prog;
+			const struct klp_top_progress *p = &views[i]->prog;
 
 			if (!p->active)
 				continue;
@@ -215,7 +215,7 @@ static void write_metrics(FILE *f, struct view **views, int n,
 	}
 	family(f, "klp_last_transition_duration_seconds", "Duration of the last transition that ended while klp-top watched.");
 	for (int i = 0; i < n; i++) {
-		const struct klpt_progress *p = &views[i]->prog;
+		const struct klp_top_progress *p = &views[i]->prog;
 
 		/* a lower bound only (begun before klp-top): left out */
 		if (!p->gen || p->active || !p->duration_ns ||
@@ -287,9 +287,9 @@ static void write_metrics(FILE *f, struct view **views, int n,
 static double transition_start(const struct view *v, const char *file,
 			       double now)
 {
-	const struct klpt_progress *p = &v->prog;
+	const struct klp_top_progress *p = &v->prog;
 	double start = now - (v->now - p->start_ns / 1e9);
-	char line[1024], core[32], patch[KLPT_NAME_LEN * 2], target[16];
+	char line[1024], core[32], patch[KLP_TOP_NAME_LEN * 2], target[16];
 	double prev;
 	FILE *f;
 

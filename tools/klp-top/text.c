@@ -5,14 +5,14 @@
  */
 #include <string.h>
 #include <time.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 #include "klpx/events.h"
 
 #define EVENTS_SHOWN	20
 
 static void print_header(FILE *f, const struct view *v)
 {
-	const struct klpt_progress *p = &v->prog;
+	const struct klp_top_progress *p = &v->prog;
 	char when[32];
 	time_t now = time(NULL);
 
@@ -22,6 +22,12 @@ static void print_header(FILE *f, const struct view *v)
 		(unsigned long long)v->events, (unsigned long long)v->dropped);
 	if (v->missing[0])
 		fprintf(f, "  missing probe points: %s\n", v->missing);
+	if (v->pids.n) {
+		fprintf(f, "  -p: tasks");
+		for (int i = 0; i < v->pids.n; i++)
+			fprintf(f, "%s%u", i ? "," : " ", v->pids.pid[i]);
+		fprintf(f, " only\n");
+	}
 	if (p->active) {
 		fprintf(f, "TRANSITION %s -> %s  elapsed %s%.1fs  switched %llu/%llu  signals %llu  failed checks %llu%s\n",
 			p->patch, universe_name(p->target),
@@ -61,7 +67,7 @@ void print_blockers(FILE *f, const struct view *v)
 	fprintf(f, "%8s %-16s %-18s %-28s %6s %8s %7s\n", "PID", "COMM",
 		"REASON", "FUNCTION", "FAILS", "WAITING", "SIGNALS");
 	for (int i = 0; i < v->nr_blockers; i++) {
-		const struct klpt_task *t = &v->tasks[i].t;
+		const struct klp_top_task *t = &v->tasks[i].t;
 
 		fprintf(f, "%8u %-16s %-18s %-28s %6u %7.1fs %7u\n",
 			v->tasks[i].pid, t->comm, reason_name(t->reason),

@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
-#include "klp-top.h"
+#include "klp_top_user.h"
 
 static struct termios saved;
 static volatile sig_atomic_t stop;
@@ -66,7 +66,7 @@ static void draw(struct cores *c, const struct options *o)
 	for (line = strtok_r(buf, "\n", &save); line && row < ws.ws_row - 2;
 	     line = strtok_r(NULL, "\n", &save), row++)
 		printf("%.*s\n", ws.ws_col, line);
-	printf("\033[%d;1H\033[7m q quit  w/f/p/c sort tasks (wait/fails/pid/comm)  r/t/a sort funcs (rate/total/name)  +/- interval %.1fs \033[0m",
+	printf("\033[%d;1H\033[7m q quit  w/f/p/c sort tasks (wait/fails/pid/comm)  r/t/n/o/a sort funcs (rate/total/new/old/name)  +/- interval %.1fs \033[0m",
 	       ws.ws_row, o->interval);
 	fflush(stdout);
 	free(buf);
@@ -78,13 +78,15 @@ static bool key(struct options *o, char c)
 	switch (c) {
 	case 'q': case 'Q':
 		return false;
-	case 'w': o->sort = SORT_WAIT; break;
-	case 'f': o->sort = SORT_FAILS; break;
-	case 'p': o->sort = SORT_PID; break;
-	case 'c': o->sort = SORT_COMM; break;
-	case 'r': o->fsort = FSORT_RATE; break;
-	case 't': o->fsort = FSORT_TOTAL; break;
-	case 'a': o->fsort = FSORT_NAME; break;
+	case 'w': o->sort = (struct task_order){ 1, { SORT_WAIT } }; break;
+	case 'f': o->sort = (struct task_order){ 1, { SORT_FAILS } }; break;
+	case 'p': o->sort = (struct task_order){ 1, { SORT_PID } }; break;
+	case 'c': o->sort = (struct task_order){ 1, { SORT_COMM } }; break;
+	case 'r': o->fsort = (struct func_order){ 2, { FSORT_RATE, FSORT_TOTAL } }; break;
+	case 't': o->fsort = (struct func_order){ 1, { FSORT_TOTAL } }; break;
+	case 'n': o->fsort = (struct func_order){ 1, { FSORT_NEW } }; break;
+	case 'o': o->fsort = (struct func_order){ 1, { FSORT_OLD } }; break;
+	case 'a': o->fsort = (struct func_order){ 1, { FSORT_NAME } }; break;
 	case '+': o->interval *= 2; break;
 	case '-': if (o->interval > 0.2) o->interval /= 2; break;
 	}

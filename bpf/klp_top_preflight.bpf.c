@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * preflight.bpf.c - klp-top --preflight: every task's kernel stack, read
- * by a task iterator (bpf_get_task_stack), one struct klpt_pf_task per
- * task written to the iterator's output.  klp-top symbolizes the frames
+ * klp_top_preflight.bpf.c - klp-top --preflight: every task's kernel
+ * stack, read by a task iterator (bpf_get_task_stack), one struct
+ * klp_top_pf_task per task written to the iterator's output.  klp-top symbolizes the frames
  * and looks for the functions a patch would replace.  Needs neither klpx
  * nor the built-in livepatch: it works before either loads the patch.
  */
@@ -19,14 +19,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct klpt_pf_task);
+	__type(value, struct klp_top_pf_task);
 } pf_scratch SEC(".maps");
 
 SEC("iter/task")
 int pf_task(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
-	struct klpt_pf_task *r;
+	struct klp_top_pf_task *r;
 	__u32 zero = 0;
 	long n;
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * klpt.bpf.h - what both cores' BPF programs keep and send (bpf/klp.bpf.c
- * for klpx, bpf/livepatch.bpf.c for the kernel's built-in livepatch):
- * the maps klp-top reads, and the per-task and event helpers that fill them.
+ * klp_top_maps.bpf.h - what both cores' BPF programs keep and send
+ * (bpf/klp_top.bpf.c for klpx, bpf/klp_top_builtin.bpf.c for the kernel's
+ * built-in livepatch): the maps klp-top reads, and the per-task and event
+ * helpers that fill them.
  * Included by one .bpf.c each: every map is defined once per object.
  *
  *   tasks     per-task universe, last failure and its function (LRU)
@@ -10,29 +11,29 @@
  *   stats     events sent and dropped
  *   events    ring buffer of every event but redirects
  */
-#ifndef _KLPT_BPF_H
-#define _KLPT_BPF_H
+#ifndef _KLP_TOP_MAPS_BPF_H
+#define _KLP_TOP_MAPS_BPF_H
 
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, KLPT_MAX_TASKS);
+	__uint(max_entries, KLP_TOP_MAX_TASKS);
 	__type(key, __u32);
-	__type(value, struct klpt_task);
+	__type(value, struct klp_top_task);
 } tasks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct klpt_progress);
+	__type(value, struct klp_top_progress);
 } progress SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct klpt_stats);
+	__type(value, struct klp_top_stats);
 } stats SEC(".maps");
 
 struct {
@@ -40,14 +41,14 @@ struct {
 	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
-static __always_inline struct klpt_stats *get_stats(void)
+static __always_inline struct klp_top_stats *get_stats(void)
 {
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&stats, &zero);
 }
 
-static __always_inline struct klpt_progress *get_progress(void)
+static __always_inline struct klp_top_progress *get_progress(void)
 {
 	__u32 zero = 0;
 
@@ -60,7 +61,7 @@ static __always_inline struct klpt_progress *get_progress(void)
  * the last one dropped; the caller writes the patch name, then sets
  * @active.
  */
-static __always_inline void progress_restart(struct klpt_progress *p,
+static __always_inline void progress_restart(struct klp_top_progress *p,
 					     int target, __u32 nr_tasks)
 {
 	p->active = 0;
@@ -70,15 +71,15 @@ static __always_inline void progress_restart(struct klpt_progress *p,
 	p->start_ns = bpf_ktime_get_ns();
 	p->end_ns = p->duration_ns = 0;
 	p->switched = p->forks = p->fails = p->signals = 0;
-	for (int i = 0; i < KLPT_NR_HOW; i++)
+	for (int i = 0; i < KLP_TOP_NR_HOW; i++)
 		p->how[i] = 0;
 	p->reversals = p->forced = 0;
 }
 
-static __always_inline struct klpt_event *event_new(__u32 type)
+static __always_inline struct klp_top_event *event_new(__u32 type)
 {
-	struct klpt_stats *st = get_stats();
-	struct klpt_event *e;
+	struct klp_top_stats *st = get_stats();
+	struct klp_top_event *e;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -94,7 +95,7 @@ static __always_inline struct klpt_event *event_new(__u32 type)
 	return e;
 }
 
-static __always_inline void event_task(struct klpt_event *e,
+static __always_inline void event_task(struct klp_top_event *e,
 				       struct task_struct *t)
 {
 	e->pid = BPF_CORE_READ(t, pid);
@@ -103,12 +104,12 @@ static __always_inline void event_task(struct klpt_event *e,
 
 /* ---- per-task records ---- */
 
-static __always_inline struct klpt_task *task_rec(struct task_struct *t,
+static __always_inline struct klp_top_task *task_rec(struct task_struct *t,
 						  __u32 gen)
 {
 	__u32 pid = BPF_CORE_READ(t, pid);
-	struct klpt_task *r, init = {};
-	struct klpt_stats *st;
+	struct klp_top_task *r, init = {};
+	struct klp_top_stats *st;
 
 	r = bpf_map_lookup_elem(&tasks, &pid);
 	if (r && r->gen == gen)
@@ -130,14 +131,14 @@ static __always_inline struct klpt_task *task_rec(struct task_struct *t,
 }
 
 /* every switch point has a counter (klpx/events.h's list, klp_top.h's array) */
-_Static_assert(KLPX_NR_HOWS <= KLPT_NR_HOW, "klpt_progress.how[] has a counter per enum klpx_how");
+_Static_assert(KLPX_NR_HOWS <= KLP_TOP_NR_HOW, "klp_top_progress.how[] has a counter per enum klpx_how");
 
 static __always_inline int on_task_switch(struct task_struct *t, int from,
 					  int to, int how)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
-	struct klpt_task *r;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
+	struct klp_top_task *r;
 
 	if (!p)
 		return 0;
@@ -145,8 +146,8 @@ static __always_inline int on_task_switch(struct task_struct *t, int from,
 		__sync_fetch_and_add(&p->forks, 1);
 	if (to == p->target)
 		__sync_fetch_and_add(&p->switched, 1);
-	if (how >= 0 && how < KLPT_NR_HOW)
-		__sync_fetch_and_add(&p->how[how & (KLPT_NR_HOW - 1)], 1);
+	if (how >= 0 && how < KLP_TOP_NR_HOW)
+		__sync_fetch_and_add(&p->how[how & (KLP_TOP_NR_HOW - 1)], 1);
 	r = task_rec(t, p->gen);
 	if (r) {
 		r->universe = to;
@@ -154,7 +155,7 @@ static __always_inline int on_task_switch(struct task_struct *t, int from,
 		r->reason = KLPX_SWITCH_OK;
 		r->switch_ns = bpf_ktime_get_ns();
 	}
-	e = event_new(KLPT_TASK_SWITCH);
+	e = event_new(KLP_TOP_TASK_SWITCH);
 	if (!e)
 		return 0;
 	event_task(e, t);
@@ -169,9 +170,9 @@ static __always_inline int on_task_switch(struct task_struct *t, int from,
 static __always_inline int on_check_fail(struct task_struct *t, int reason,
 					 const char *fname)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
-	struct klpt_task *r;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
+	struct klp_top_task *r;
 	__u64 now = bpf_ktime_get_ns();
 
 	if (!p)
@@ -191,7 +192,7 @@ static __always_inline int on_check_fail(struct task_struct *t, int reason,
 			bpf_probe_read_kernel_str(r->func, sizeof(r->func),
 						  fname);
 	}
-	e = event_new(KLPT_STACK_CHECK_FAIL);
+	e = event_new(KLP_TOP_STACK_CHECK_FAIL);
 	if (!e)
 		return 0;
 	event_task(e, t);
@@ -204,9 +205,9 @@ static __always_inline int on_check_fail(struct task_struct *t, int reason,
 
 static __always_inline int on_signal(struct task_struct *t, bool signal)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
-	struct klpt_task *r;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
+	struct klp_top_task *r;
 
 	if (!p)
 		return 0;
@@ -214,7 +215,7 @@ static __always_inline int on_signal(struct task_struct *t, bool signal)
 	r = task_rec(t, p->gen);
 	if (r)
 		r->signals++;
-	e = event_new(KLPT_TASK_SIGNAL);
+	e = event_new(KLP_TOP_TASK_SIGNAL);
 	if (!e)
 		return 0;
 	event_task(e, t);
@@ -223,4 +224,4 @@ static __always_inline int on_signal(struct task_struct *t, bool signal)
 	return 0;
 }
 
-#endif /* _KLPT_BPF_H */
+#endif /* _KLP_TOP_MAPS_BPF_H */

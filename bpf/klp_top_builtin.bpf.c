@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * livepatch.bpf.c - what klp-top sees of the kernel's built-in livepatch
- * (CONFIG_LIVEPATCH), with no tracepoint and no kernel change: fentry and
- * fexit programs on its transition functions, read through the running
- * kernel's BTF (CO-RE), filling the maps of klpt.bpf.h as klp.bpf.c does
- * for klpx.  klp-top loads each program whose function the kernel has and
- * names the ones it does not.
+ * klp_top_builtin.bpf.c - what klp-top sees of the kernel's built-in
+ * livepatch (CONFIG_LIVEPATCH), with no tracepoint and no kernel change:
+ * fentry and fexit programs on its transition functions, read through the
+ * running kernel's BTF (CO-RE), filling the maps of klp_top_maps.bpf.h as
+ * klp_top.bpf.c does for klpx.  klp-top loads each program whose function
+ * the kernel has and names the ones it does not.
  *
  *   klp_init_transition(patch, state)      a transition starts
  *   klp_check_and_switch_task(task, arg)   fexit: 0 the task switched;
@@ -32,7 +32,7 @@
 #endif
 #include "klp_top.h"
 #include "../include/klpx/events.h"
-#include "klpt.bpf.h"
+#include "klp_top_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -46,16 +46,16 @@ const volatile int tif_patch_pending = 13;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, KLPT_LP_MAX_PROBES);
+	__uint(max_entries, KLP_TOP_LP_MAX_PROBES);
 	__type(key, __u32);
 	__type(value, __u64);
 } lp_calls SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, KLPT_LP_MAX_FUNCS);
+	__uint(max_entries, KLP_TOP_LP_MAX_FUNCS);
 	__type(key, __u32);
-	__type(value, struct klpt_lp_func);
+	__type(value, struct klp_top_lp_func);
 } lp_fns SEC(".maps");
 
 __u32 lp_nr_fns;
@@ -66,7 +66,7 @@ static __always_inline void lp_patch_name(char *dst, struct klp_patch *patch)
 
 	dst[0] = 0;
 	if (mod)
-		bpf_probe_read_kernel_str(dst, KLPT_NAME_LEN, &mod->name);
+		bpf_probe_read_kernel_str(dst, KLP_TOP_NAME_LEN, &mod->name);
 }
 
 /* ---- transitions ---- */
@@ -74,8 +74,8 @@ static __always_inline void lp_patch_name(char *dst, struct klp_patch *patch)
 SEC("fentry/klp_init_transition")
 int BPF_PROG(lp_init_transition, struct klp_patch *patch, int state)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
 
 	if (!p)
 		return 0;
@@ -83,7 +83,7 @@ int BPF_PROG(lp_init_transition, struct klp_patch *patch, int state)
 	lp_patch_name(p->patch, patch);
 	p->active = 1;
 
-	e = event_new(KLPT_TRANSITION_START);
+	e = event_new(KLP_TOP_TRANSITION_START);
 	if (!e)
 		return 0;
 	lp_patch_name(e->patch, patch);
@@ -95,17 +95,17 @@ int BPF_PROG(lp_init_transition, struct klp_patch *patch, int state)
 /* the transition's own events carry the patch name progress keeps */
 static __always_inline int lp_transition_event(__u32 type)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
 
 	if (!p)
 		return 0;
-	if (type == KLPT_TRANSITION_REVERSE) {
+	if (type == KLP_TOP_TRANSITION_REVERSE) {
 		p->target = !p->target;
 		p->reversals++;
-	} else if (type == KLPT_TRANSITION_FORCE) {
+	} else if (type == KLP_TOP_TRANSITION_FORCE) {
 		p->forced = 1;
-	} else if (type == KLPT_TRANSITION_COMPLETE) {
+	} else if (type == KLP_TOP_TRANSITION_COMPLETE) {
 		p->end_ns = bpf_ktime_get_ns();
 		p->duration_ns = p->end_ns - p->start_ns;
 		p->active = 0;
@@ -115,7 +115,7 @@ static __always_inline int lp_transition_event(__u32 type)
 		return 0;
 	__builtin_memcpy(e->patch, p->patch, sizeof(e->patch));
 	e->a = p->target;
-	if (type == KLPT_TRANSITION_COMPLETE) {
+	if (type == KLP_TOP_TRANSITION_COMPLETE) {
 		e->b = p->forced;
 		e->value = p->duration_ns;
 	}
@@ -126,19 +126,19 @@ static __always_inline int lp_transition_event(__u32 type)
 SEC("fentry/klp_reverse_transition")
 int BPF_PROG(lp_reverse_transition)
 {
-	return lp_transition_event(KLPT_TRANSITION_REVERSE);
+	return lp_transition_event(KLP_TOP_TRANSITION_REVERSE);
 }
 
 SEC("fentry/klp_force_transition")
 int BPF_PROG(lp_force_transition)
 {
-	return lp_transition_event(KLPT_TRANSITION_FORCE);
+	return lp_transition_event(KLP_TOP_TRANSITION_FORCE);
 }
 
 SEC("fentry/klp_complete_transition")
 int BPF_PROG(lp_complete_transition)
 {
-	return lp_transition_event(KLPT_TRANSITION_COMPLETE);
+	return lp_transition_event(KLP_TOP_TRANSITION_COMPLETE);
 }
 
 /* ---- tasks ---- */
@@ -147,7 +147,7 @@ SEC("fexit/klp_check_and_switch_task")
 int BPF_PROG(lp_check_and_switch_task, struct task_struct *task, void *arg,
 	     int ret)
 {
-	struct klpt_progress *p = get_progress();
+	struct klp_top_progress *p = get_progress();
 	const char *name = NULL;
 	int reason;
 
@@ -177,7 +177,7 @@ int BPF_PROG(lp_check_and_switch_task, struct task_struct *task, void *arg,
 SEC("fentry/klp_update_patch_state")
 int BPF_PROG(lp_update_patch_state, struct task_struct *task)
 {
-	struct klpt_progress *p = get_progress();
+	struct klp_top_progress *p = get_progress();
 	unsigned long flags = BPF_CORE_READ(task, thread_info.flags);
 	int how;
 
@@ -235,7 +235,7 @@ static long lp_walk_step(__u32 i, struct lp_walk *w)
 	struct klp_patch *patch;
 	struct klp_object *obj;
 	struct klp_func *func;
-	struct klpt_lp_func *r;
+	struct klp_top_lp_func *r;
 	const char *s;
 	__u32 n = lp_nr_fns;
 
@@ -267,7 +267,7 @@ static long lp_walk_step(__u32 i, struct lp_walk *w)
 	}
 	func = (void *)(w->fnode - bpf_core_field_offset(struct klp_func, node));
 	w->fnode = lp_next(w->fnode);
-	if (n >= KLPT_LP_MAX_FUNCS)
+	if (n >= KLP_TOP_LP_MAX_FUNCS)
 		return 1;
 	r = bpf_map_lookup_elem(&lp_fns, &n);
 	if (!r)
@@ -298,6 +298,6 @@ int lp_walk(__u64 *ctx)
 
 	lp_nr_fns = 0;
 	if (w.head)
-		bpf_loop(16 * KLPT_LP_MAX_FUNCS, lp_walk_step, &w, 0);
+		bpf_loop(16 * KLP_TOP_LP_MAX_FUNCS, lp_walk_step, &w, 0);
 	return 0;
 }

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * klp.bpf.c - what klp-top sees of klpx: programs on the klp tracepoints.
+ * klp_top.bpf.c - what klp-top sees of klpx: programs on the klp tracepoints.
  *
  * Every program exists twice, as tp_btf (typed arguments, the default) and
  * as raw_tp (the fallback where tp_btf cannot attach); klp-top loads one
  * set.  Both read klpx's structs through CO-RE relocations only.
  *
- * Kept in the maps of klpt.bpf.h (tasks, progress, stats, the ring buffer
- * "events"), which bpf/livepatch.bpf.c fills the same way for the built-in
- * livepatch. No program runs per patched call: klp_func_redirect is left
+ * Kept in the maps of klp_top_maps.bpf.h (tasks, progress, stats, the ring
+ * buffer "events"), which bpf/klp_top_builtin.bpf.c fills the same way for
+ * the built-in livepatch. No program runs per patched call: klp_func_redirect is left
  * to bpftrace; klp-top reads klpx's own per-func call counts from sysfs
  * (tools/klp-top/calls.c).
  */
@@ -22,7 +22,7 @@
 #endif
 #include "klp_top.h"
 #include "../include/klpx/events.h"
-#include "klpt.bpf.h"
+#include "klp_top_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -32,7 +32,7 @@ static __always_inline void read_patch_name(char *dst, struct klpx_patch *p)
 
 	dst[0] = 0;
 	if (mod)
-		bpf_probe_read_kernel_str(dst, KLPT_NAME_LEN, &mod->name);
+		bpf_probe_read_kernel_str(dst, KLP_TOP_NAME_LEN, &mod->name);
 }
 
 static __always_inline void read_obj_name(char *dst, struct klpx_object *obj)
@@ -43,7 +43,7 @@ static __always_inline void read_obj_name(char *dst, struct klpx_object *obj)
 		__builtin_memcpy(dst, "vmlinux", 8);
 		return;
 	}
-	bpf_probe_read_kernel_str(dst, KLPT_NAME_LEN, name);
+	bpf_probe_read_kernel_str(dst, KLP_TOP_NAME_LEN, name);
 }
 
 /* ---- transitions ---- */
@@ -51,8 +51,8 @@ static __always_inline void read_obj_name(char *dst, struct klpx_object *obj)
 static __always_inline int on_transition_start(struct klpx_patch *patch,
 					       int target, unsigned int nr)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
 
 	if (!p)
 		return 0;
@@ -60,7 +60,7 @@ static __always_inline int on_transition_start(struct klpx_patch *patch,
 	read_patch_name(p->patch, patch);
 	p->active = 1;
 
-	e = event_new(KLPT_TRANSITION_START);
+	e = event_new(KLP_TOP_TRANSITION_START);
 	if (!e)
 		return 0;
 	read_patch_name(e->patch, patch);
@@ -74,8 +74,8 @@ static __always_inline int on_transition_complete(struct klpx_patch *patch,
 						  int target, __u64 ns,
 						  bool forced)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
 
 	if (p) {
 		p->end_ns = bpf_ktime_get_ns();
@@ -83,7 +83,7 @@ static __always_inline int on_transition_complete(struct klpx_patch *patch,
 		p->forced = forced;
 		p->active = 0;
 	}
-	e = event_new(KLPT_TRANSITION_COMPLETE);
+	e = event_new(KLP_TOP_TRANSITION_COMPLETE);
 	if (!e)
 		return 0;
 	read_patch_name(e->patch, patch);
@@ -98,10 +98,10 @@ static __always_inline int on_transition_event(__u32 type,
 					       struct klpx_patch *patch,
 					       int target)
 {
-	struct klpt_progress *p = get_progress();
-	struct klpt_event *e;
+	struct klp_top_progress *p = get_progress();
+	struct klp_top_event *e;
 
-	if (p && type == KLPT_TRANSITION_REVERSE) {
+	if (p && type == KLP_TOP_TRANSITION_REVERSE) {
 		/* who had switched must now switch back, and the others
 		 * are where the new target wants them */
 		p->switched = p->nr_tasks + p->forks - p->switched;
@@ -121,7 +121,7 @@ static __always_inline int on_transition_event(__u32 type,
 
 static __always_inline int on_patch_event(__u32 type, struct klpx_patch *patch)
 {
-	struct klpt_event *e = event_new(type);
+	struct klp_top_event *e = event_new(type);
 
 	if (!e)
 		return 0;
@@ -135,7 +135,7 @@ static __always_inline int on_object_event(__u32 type,
 					   struct klpx_patch *patch,
 					   struct klpx_object *obj)
 {
-	struct klpt_event *e = event_new(type);
+	struct klp_top_event *e = event_new(type);
 
 	if (!e)
 		return 0;
@@ -148,7 +148,7 @@ static __always_inline int on_object_event(__u32 type,
 static __always_inline int on_replaced(struct klpx_patch *patch,
 				       struct klpx_patch *old)
 {
-	struct klpt_event *e = event_new(KLPT_PATCH_REPLACED);
+	struct klp_top_event *e = event_new(KLP_TOP_PATCH_REPLACED);
 
 	if (!e)
 		return 0;
@@ -162,7 +162,7 @@ static __always_inline int on_callback(struct klpx_patch *patch,
 				       struct klpx_object *obj,
 				       const char *which, int ret)
 {
-	struct klpt_event *e = event_new(KLPT_CALLBACK);
+	struct klp_top_event *e = event_new(KLP_TOP_CALLBACK);
 
 	if (!e)
 		return 0;
@@ -176,45 +176,45 @@ static __always_inline int on_callback(struct klpx_patch *patch,
 
 /*
  * Each tracepoint gets a tp_btf and a raw_tp program with the same body.
- * KLPT_PROG(event, args...) expands to both.
+ * KLP_TOP_PROG(event, args...) expands to both.
  */
-#define KLPT_PROG(event, body, ...)					\
+#define KLP_TOP_PROG(event, body, ...)					\
 SEC("tp_btf/" #event)							\
 int BPF_PROG(btf_##event, ##__VA_ARGS__) { return body; }		\
 SEC("raw_tp/" #event)							\
 int BPF_PROG(raw_##event, ##__VA_ARGS__) { return body; }
 
-KLPT_PROG(klp_task_switch, on_task_switch(t, from, to, how),
-	  struct task_struct *t, int from, int to, int how)
-KLPT_PROG(klp_stack_check_fail, on_check_fail(t, reason, func ? BPF_CORE_READ(func, old_name) : NULL),
-	  struct task_struct *t, int reason, struct klpx_func *func)
-KLPT_PROG(klp_task_signal, on_signal(t, signal),
-	  struct task_struct *t, bool signal)
-KLPT_PROG(klp_transition_start, on_transition_start(patch, target, nr),
-	  struct klpx_patch *patch, int target, unsigned int nr)
-KLPT_PROG(klp_transition_complete,
-	  on_transition_complete(patch, target, ns, forced),
-	  struct klpx_patch *patch, int target, __u64 ns, bool forced)
-KLPT_PROG(klp_transition_reverse,
-	  on_transition_event(KLPT_TRANSITION_REVERSE, patch, target),
-	  struct klpx_patch *patch, int target)
-KLPT_PROG(klp_transition_force,
-	  on_transition_event(KLPT_TRANSITION_FORCE, patch, target),
-	  struct klpx_patch *patch, int target)
-KLPT_PROG(klp_patch_enable, on_patch_event(KLPT_PATCH_ENABLE, patch),
-	  struct klpx_patch *patch)
-KLPT_PROG(klp_patch_disable, on_patch_event(KLPT_PATCH_DISABLE, patch),
-	  struct klpx_patch *patch)
-KLPT_PROG(klp_patch_free, on_patch_event(KLPT_PATCH_FREE, patch),
-	  struct klpx_patch *patch)
-KLPT_PROG(klp_object_patched,
-	  on_object_event(KLPT_OBJECT_PATCHED, patch, obj),
-	  struct klpx_patch *patch, struct klpx_object *obj)
-KLPT_PROG(klp_object_unpatched,
-	  on_object_event(KLPT_OBJECT_UNPATCHED, patch, obj),
-	  struct klpx_patch *patch, struct klpx_object *obj)
-KLPT_PROG(klp_patch_replaced, on_replaced(patch, old),
-	  struct klpx_patch *patch, struct klpx_patch *old)
-KLPT_PROG(klp_callback, on_callback(patch, obj, which, ret),
-	  struct klpx_patch *patch, struct klpx_object *obj,
-	  const char *which, int ret)
+KLP_TOP_PROG(klp_task_switch, on_task_switch(t, from, to, how),
+	     struct task_struct *t, int from, int to, int how)
+KLP_TOP_PROG(klp_stack_check_fail, on_check_fail(t, reason, func ? BPF_CORE_READ(func, old_name) : NULL),
+	     struct task_struct *t, int reason, struct klpx_func *func)
+KLP_TOP_PROG(klp_task_signal, on_signal(t, signal),
+	     struct task_struct *t, bool signal)
+KLP_TOP_PROG(klp_transition_start, on_transition_start(patch, target, nr),
+	     struct klpx_patch *patch, int target, unsigned int nr)
+KLP_TOP_PROG(klp_transition_complete,
+	     on_transition_complete(patch, target, ns, forced),
+	     struct klpx_patch *patch, int target, __u64 ns, bool forced)
+KLP_TOP_PROG(klp_transition_reverse,
+	     on_transition_event(KLP_TOP_TRANSITION_REVERSE, patch, target),
+	     struct klpx_patch *patch, int target)
+KLP_TOP_PROG(klp_transition_force,
+	     on_transition_event(KLP_TOP_TRANSITION_FORCE, patch, target),
+	     struct klpx_patch *patch, int target)
+KLP_TOP_PROG(klp_patch_enable, on_patch_event(KLP_TOP_PATCH_ENABLE, patch),
+	     struct klpx_patch *patch)
+KLP_TOP_PROG(klp_patch_disable, on_patch_event(KLP_TOP_PATCH_DISABLE, patch),
+	     struct klpx_patch *patch)
+KLP_TOP_PROG(klp_patch_free, on_patch_event(KLP_TOP_PATCH_FREE, patch),
+	     struct klpx_patch *patch)
+KLP_TOP_PROG(klp_object_patched,
+	     on_object_event(KLP_TOP_OBJECT_PATCHED, patch, obj),
+	     struct klpx_patch *patch, struct klpx_object *obj)
+KLP_TOP_PROG(klp_object_unpatched,
+	     on_object_event(KLP_TOP_OBJECT_UNPATCHED, patch, obj),
+	     struct klpx_patch *patch, struct klpx_object *obj)
+KLP_TOP_PROG(klp_patch_replaced, on_replaced(patch, old),
+	     struct klpx_patch *patch, struct klpx_patch *old)
+KLP_TOP_PROG(klp_callback, on_callback(patch, obj, which, ret),
+	     struct klpx_patch *patch, struct klpx_object *obj,
+	     const char *which, int ret)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * klp-top.h - klp-top's view of klpx: what is collected each interval and
- * how it is shown.  collect.c fills struct view from the BPF maps, the
+ * klp_top_user.h - klp-top's user side: what is collected each interval
+ * and how it is shown.  collect.c fills struct view from the BPF maps, the
  * ring buffer and the core's files; text.c, json.c and tui.c show it.
+ * What the BPF side sends is in bpf/klp_top.h.
  */
-#ifndef _KLP_TOP_MAIN_H
-#define _KLP_TOP_MAIN_H
+#ifndef _KLP_TOP_USER_H
+#define _KLP_TOP_USER_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,8 +19,30 @@
 #define RECENT_MAX	1024	/* recent events kept for display */
 
 enum core { CORE_KLPX, CORE_BUILTIN, CORE_AUTO };
-enum sort_key { SORT_WAIT, SORT_FAILS, SORT_PID, SORT_COMM };
-enum fsort_key { FSORT_RATE, FSORT_TOTAL, FSORT_NAME };
+
+/*
+ * -s: the order of the task rows (blockers always first, then these keys,
+ * then pid) and of the functions (these keys, then name).
+ */
+enum sort_key { SORT_WAIT, SORT_FAILS, SORT_PID, SORT_COMM, SORT_NR };
+enum fsort_key { FSORT_RATE, FSORT_TOTAL, FSORT_NEW, FSORT_OLD, FSORT_NAME,
+		 FSORT_NR };
+struct task_order {
+	int n;
+	enum sort_key key[SORT_NR];
+};
+struct func_order {
+	int n;
+	enum fsort_key key[FSORT_NR];
+};
+
+/* -p: the tasks shown (none given: every task) */
+#define PIDS_MAX	64
+struct pid_set {
+	int n;
+	__u32 pid[PIDS_MAX];
+};
+bool pid_shown(const struct pid_set *s, __u32 pid);
 
 struct options {
 	enum core core;		/* --core; klpx by default */
@@ -37,20 +60,22 @@ struct options {
 	bool wait;		/* --wait */
 	const char *wait_patch;	/* --wait PATCH, or NULL for any */
 	double timeout;		/* --timeout, seconds; 0 = none */
-	enum sort_key sort;
-	enum fsort_key fsort;
+	struct task_order sort;	/* -s, task keys; default wait */
+	struct func_order fsort;	/* -s, function keys; default rate,total */
+	struct pid_set pids;	/* -p */
+	bool pids_set, sort_set;	/* -p, -s given */
 };
 
 struct func_row {
 	__u64 addr;
-	char name[KLPT_NAME_LEN];
+	char name[KLP_TOP_NAME_LEN];
 	__u64 to_new, to_old;		/* totals (klpx: since each patch's enable) */
 	double new_rate, old_rate;	/* per second, last interval */
 };
 
 struct task_row {
 	__u32 pid;
-	struct klpt_task t;
+	struct klp_top_task t;
 	bool seeded;			/* from the tasks file, not an event */
 };
 
@@ -60,9 +85,10 @@ struct view {
 	enum core core;			/* the core watched (never auto) */
 	const char *sysfs;		/* its sysfs directory */
 	const char *attach;		/* "tp_btf", "raw_tp" or "fentry" */
-	struct klpt_progress prog;
+	struct pid_set pids;		/* -p: task rows and task events kept */
+	struct klp_top_progress prog;
 	bool in_transition;		/* sysfs: some patch's transition is 1 */
-	char sysfs_patch[KLPT_NAME_LEN];	/* ... that patch */
+	char sysfs_patch[KLP_TOP_NAME_LEN];	/* ... that patch */
 	bool seeded;			/* started mid-transition */
 	/* what the tasks file said at the seed, added to the BPF side's
 	 * counters of that generation when read (never written back: the
@@ -72,17 +98,20 @@ struct view {
 	char missing[512];		/* probe points the kernel lacks */
 	struct func_row *funcs;
 	int nr_funcs;
-	struct task_row *tasks;		/* every record of this transition */
+	struct task_row *tasks;		/* every record of this transition
+					 * (of -p's tasks only) */
 	int nr_tasks;
 	int nr_blockers;		/* the first ones of @tasks, sorted */
-	unsigned long universes[2];	/* records per universe */
-	struct klpt_event recent[RECENT_MAX];	/* ring of recent events */
-	unsigned long nr_recent;	/* ever received */
+	unsigned long universes[2];	/* records per universe (every task) */
+	struct klp_top_event recent[RECENT_MAX];	/* ring of recent events
+							 * (-p: other tasks'
+							 * task events left out) */
+	unsigned long nr_recent;	/* ever received and kept */
 	unsigned long interval_first;	/* nr_recent at the last snapshot but one */
 	unsigned long last_snap;	/* nr_recent at the last snapshot */
 	__u64 events, dropped, task_map_full;
 	/* the BPF side of this core: its ring buffer and the maps of
-	 * bpf/klpt.bpf.h, in whichever object the core needs */
+	 * bpf/klp_top_maps.bpf.h, in whichever object the core needs */
 	struct ring_buffer *rb;
 	int progress_fd, tasks_fd, stats_fd;
 };
@@ -132,11 +161,11 @@ const char *universe_name(int u);
 int universe_from_word(const char *word);
 const char *reason_name(int r);
 int reason_from_file(const char *file);
-/* struct klpt_task.how of a task seeded from the tasks file, switched before */
-#define KLPT_HOW_SEEDED	(-2)
+/* struct klp_top_task.how of a task seeded from the tasks file, switched before */
+#define KLP_TOP_HOW_SEEDED	(-2)
 const char *how_name(int h);
 const char *type_name(unsigned int t);
-int format_event(char *buf, size_t len, const struct klpt_event *e,
+int format_event(char *buf, size_t len, const struct klp_top_event *e,
 		 double t0);
 
 /* text.c, json.c, tui.c */
