@@ -87,12 +87,15 @@ modules:
 # Patch modules that declare symbols with KLPX_SYMBOL (include/klpx/relocs.h)
 # get their klp relocations (scripts/klpx-convert, docs/patch-author.md);
 # a module converted once has no .note.klpx.syms any more and is left alone.
+# (No 'readelf | grep -q' in these loops: under pipefail, grep's early exit
+# can kill readelf with SIGPIPE and make the test false, which once left a
+# patch module unconverted.)
 # KLPX_CONVERT_SKIP: modules left unconverted (35-relocs.sh proves klpx
 # refuses one).
 KLPX_CONVERT_SKIP := selftests/modules/klpx_test_relocs_raw.ko
 klp-convert:
 	$(Q)for ko in $(filter-out $(KLPX_CONVERT_SKIP),$(foreach d,$(CONVERT_DIRS),$(wildcard $(d)/*.ko))); do \
-		readelf -S -W $$ko | grep -q ' \.note\.klpx\.syms ' || continue; \
+		case "$$(readelf -S -W $$ko)" in *' .note.klpx.syms '*) ;; *) continue ;; esac; \
 		scripts/klpx-convert $(if $(filter 1,$(V)),-v) $$ko || exit 1; \
 	done
 
@@ -106,7 +109,7 @@ btf:
 		echo "*** pahole not found (package dwarves): modules built WITHOUT BTF;" \
 		     "klp-top and tp_btf programs cannot load (run 'make deps')" >&2; exit 0; fi; \
 	for ko in $(foreach d,$(BTF_DIRS),$(wildcard $(d)/*.ko)); do \
-		readelf -S -W $$ko | grep -q ' \.BTF ' && continue; \
+		case "$$(readelf -S -W $$ko)" in *' .BTF '*) continue ;; esac; \
 		echo "  PAHOLE  $$ko"; \
 		LLVM_OBJCOPY=objcopy pahole -J --btf_gen_floats -j --lang_exclude=rust \
 			--btf_base $(BTF_BASE) $$ko || exit 1; \

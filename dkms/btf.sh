@@ -29,7 +29,8 @@ warn() { echo "klpx btf: WARNING: $*" >&2; }
 cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
 
-has_btf() { readelf -S -W "$1" 2>/dev/null | grep -q ' \.BTF '; }
+# no 'readelf | grep -q' under pipefail: grep's early exit can SIGPIPE readelf
+has_btf() { [[ $(readelf -S -W "$1" 2>/dev/null) == *' .BTF '* ]]; }
 
 # extract_vmlinux BZIMAGE OUT: the ELF inside the bzImage's xz stream
 extract_vmlinux()
