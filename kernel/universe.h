@@ -46,17 +46,23 @@ static inline enum klpx_universe klpx_other_universe(enum klpx_universe u)
 	return u == KLPX_PATCHED ? KLPX_UNPATCHED : KLPX_PATCHED;
 }
 
+/* klp-top's BPF programs test a universe as a boolean (!target) */
+static_assert(KLPX_UNPATCHED == 0 && KLPX_PATCHED == 1);
+
 #define KLPX_UNIVERSE_WORD(name, value, word)	[value] = #word,
 
-/* what the tasks file calls @u */
+/* what the tasks file calls @u ("?" for a value no universe has) */
 static inline const char *klpx_universe_name(enum klpx_universe u)
 {
 	static const char *const words[] = {
 		KLPX_UNIVERSES(KLPX_UNIVERSE_WORD, KLPX_UNIVERSE_WORD)
 	};
 
+	if (WARN_ON_ONCE((unsigned int)u >= ARRAY_SIZE(words)))
+		return "?";
 	return words[u];
 }
+#undef KLPX_UNIVERSE_WORD
 
 /* The universe of @t in @m (which the caller keeps alive). */
 static __always_inline enum klpx_universe

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * events.h - values the klp tracepoints record. Plain C, no kernel types:
- * klpx.ko, the BPF programs and klp-top all include it.
+ * klpx.ko, the BPF programs and klp-top include it, and so does every
+ * patch module, through <klpx/livepatch.h> (enum klpx_universe is API).
  *
  * The universes, the reasons a stack check fails and the switch points are
- * each written once, here, as a list: X(NAME, value, word[, "file words"]). Every user
- * of a list passes its own X and LAST (LAST for the last entry, where a
- * table must not end with a comma), and gets from it:
+ * each written once, here, as a list: X(NAME, value, word[, "file words"]).
+ * Every user of a list passes its own X and LAST (LAST for the last entry,
+ * where a table must not end with a comma), and gets from it:
  * - enum klpx_universe, enum klpx_check and enum klpx_how, with the values
- *   written here (they
- *   are what the tracepoints record: BPF programs and bpftrace compare
- *   them, so a value never changes);
+ *   written here (they are what the tracepoints record: BPF programs and
+ *   bpftrace compare them, so a value never changes; the BPF side tests a
+ *   universe as a boolean, which kernel/universe.h asserts);
  * - the __print_symbolic() tables of the tracepoints (include/trace/
  *   events/klp.h): "word", what trace_pipe prints and bpftrace users read;
  * - klpx_check_name() (kernel/stack.c): "file words", what the reason
