@@ -26,6 +26,8 @@
 #
 # KDIR=dir builds against another kernel (default: the reference kernel's
 # headers, from selftests/bench/env.sh), e.g. KDIR=/lib/modules/$(uname -r)/build.
+# check, check-bench, bench, demo, vm, vm-run and check-pkg build with
+# -j$(nproc) unless the command line has a -j (make -j1 check: one job).
 # V=1 shows the commands.  KLPX_CASES="selftests/cases/1*.sh" runs a subset;
 # J=N (or KLPX_JOBS=N) sets how many VMs make check runs at a time.
 
@@ -66,23 +68,47 @@ MODULE_DIRS := $(patsubst %/Kbuild,%,$(wildcard kernel/Kbuild selftests/modules/
 SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefile selftests/perf/Makefile \
 	selftests/progs/Makefile))
 
-.PHONY: all modules subdirs upstream btf klp-convert deps check check-bench bench demo vm vm-run \
+.PHONY: all modules modules-kernel subdirs $(SUB_DIRS) upstream upstream-src upstream-builtin \
+	upstream-klpx btf klp-convert kdir deps check check-bench bench demo vm vm-run \
 	meta-modules clean help install uninstall deb check-pkg
 
+# The steps run in parallel under make -jN (check, bench, demo, ... use
+# every core by default, BUILD_J below), each after what it reads:
+#   modules-kernel    kernel/klpx.ko, its BTF         (KDIR)
+#   modules           selftests/modules/*.ko          (kernel/Module.symvers)
+#   bpf, tools/klp-top, selftests/{perf,progs}         (BTF_BASE; klp-top: bpf/'s skeletons)
+#   upstream-builtin  build/upstream/builtin          (KDIR)
+#   upstream-klpx     build/upstream/klpx             (kernel/Module.symvers, klpx.ko)
+# Recipe lines that run a make start with '+' or name $(MAKE): the
+# jobserver then reaches kbuild and the subdirectories.
 all: modules subdirs upstream
 
 # The kernel's livepatch selftests and test modules, extracted from Debian's
 # linux-source-6.1 and built twice: against klpx (through compat.h) and
 # against the built-in livepatch (selftests/cases/6[01]-upstream-*.sh).
-upstream: modules
-	$(Q)KDIR=$(KDIR) KVER=$(KVER) selftests/upstream/prepare.sh $(if $(filter 1,$(V)),,>/dev/null)
+PREPARE = KDIR=$(KDIR) KVER=$(KVER) MAKE="$(MAKE)" selftests/upstream/prepare.sh
+upstream: upstream-builtin upstream-klpx
+upstream-src:
+	$(Q)$(PREPARE) src $(if $(filter 1,$(V)),,>/dev/null)
+upstream-builtin: upstream-src
+	+$(Q)$(PREPARE) builtin $(if $(filter 1,$(V)),,>/dev/null)
+upstream-klpx: upstream-src modules-kernel
+	+$(Q)$(PREPARE) klpx $(if $(filter 1,$(V)),,>/dev/null)
 
-modules:
+kdir:
 	$(Q)[ -f "$(KDIR)/Makefile" ] || \
 		{ echo "no kernel build dir $(KDIR): run 'make deps' or pass KDIR=" >&2; exit 1; }
-	$(Q)$(foreach d,$(MODULE_DIRS),$(call KBUILD,$(d),modules) &&) true
-	$(Q)$(MAKE) btf BTF_DIRS="$(MODULE_DIRS)"
-	$(Q)$(MAKE) klp-convert CONVERT_DIRS="$(MODULE_DIRS)"
+
+# kernel/ first: the test modules link against its Module.symvers.
+modules-kernel: kdir
+	+$(Q)$(call KBUILD,kernel,modules)
+	$(Q)$(MAKE) btf BTF_DIRS=kernel
+	$(Q)$(MAKE) klp-convert CONVERT_DIRS=kernel
+
+modules: modules-kernel
+	+$(Q)$(foreach d,$(filter-out kernel,$(MODULE_DIRS)),$(call KBUILD,$(d),modules) &&) true
+	$(Q)$(MAKE) btf BTF_DIRS="$(filter-out kernel,$(MODULE_DIRS))"
+	$(Q)$(MAKE) klp-convert CONVERT_DIRS="$(filter-out kernel,$(MODULE_DIRS))"
 
 # Patch modules that declare symbols with KLPX_SYMBOL (include/klpx/relocs.h)
 # get their klp relocations (scripts/klpx-convert, docs/patch-author.md);
@@ -115,11 +141,19 @@ btf:
 			--btf_base $(BTF_BASE) $$ko || exit 1; \
 	done
 
-subdirs:
-	$(Q)$(foreach d,$(SUB_DIRS),$(MAKE) -C $(d) KDIR=$(KDIR) BTF_VMLINUX=$(BTF_BASE) &&) true
+# tools/klp-top asks bpf/ for its skeletons itself: after bpf/, never
+# beside it (two makes in bpf/ would race on vmlinux.h).
+subdirs: $(SUB_DIRS)
+$(SUB_DIRS):
+	$(Q)$(MAKE) -C $@ KDIR=$(KDIR) BTF_VMLINUX=$(BTF_BASE)
+$(filter tools/klp-top,$(SUB_DIRS)): $(filter bpf,$(SUB_DIRS))
 
 deps:
 	$(Q)$(BENCH)/deps.sh
+
+# The build that check, check-bench, bench, demo, vm, vm-run and check-pkg
+# start with: every core (nproc) unless the command line says -jN.
+BUILD_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 
 # Deps first, then a sub-make: KDIR and friends are read again after deps.sh
 # has installed the headers.
@@ -131,37 +165,38 @@ ifeq ($(KLPX_PKG)$(KLPX_CASES),)
 check: export KLPX_PKG := 1
 endif
 check: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) $(BUILD_J) all
 	$(Q)$(BENCH)/tap-cat.sh "$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh" \
 		selftests/pkg/check-pkg.sh
 
-meta-modules:
-	$(Q)$(call KBUILD,selftests/meta/warn,modules)
+meta-modules: modules-kernel
+	+$(Q)$(call KBUILD,selftests/meta/warn,modules)
 	$(Q)$(MAKE) btf BTF_DIRS=selftests/meta/warn
 
 check-bench: deps
-	$(Q)$(MAKE) all meta-modules
+	$(Q)$(MAKE) $(BUILD_J) all meta-modules
 	$(Q)$(BENCH)/check-bench.sh
 
 bench: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) $(BUILD_J) all
 	$(Q)BENCH_ROUNDS=$(or $(BENCH_ROUNDS),5) $(if $(BENCH_CALLS),BENCH_CALLS=$(BENCH_CALLS)) \
 		$(if $(BENCH_SIZES),BENCH_SIZES="$(BENCH_SIZES)") \
 		$(foreach v,BENCH_SAT_SIZES BENCH_SAT_ROUNDS BENCH_SAT_PRIO BENCH_SECTIONS BENCH_MANY_SIZES,$(if $($(v)),$(v)="$($(v))")) \
 		selftests/perf/run.sh
 
 demo: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) $(BUILD_J) all
 	$(Q)$(BENCH)/vm.sh -- selftests/demo.sh
 
 vm: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) $(BUILD_J) all
 	$(Q)$(BENCH)/vm.sh --shell -- $(BENCH)/guest-shell.sh
 
 vm-run:
 	$(Q)[ -n "$(SCRIPT)" ] || { echo "usage: make vm-run SCRIPT=path [ARGS=...]" >&2; exit 2; }
 	$(Q)[ -f "$(SCRIPT)" ] || { echo "no such script: $(SCRIPT)" >&2; exit 2; }
-	$(Q)$(MAKE) deps all
+	$(Q)$(MAKE) deps
+	$(Q)$(MAKE) $(BUILD_J) all
 	$(Q)$(BENCH)/vm.sh -- bash $(abspath $(SCRIPT)) $(ARGS)
 
 # --- install -------------------------------------------------------------
@@ -215,7 +250,7 @@ deb:
 # Build, install and test the packages on this host and in the VM (TAP).
 check-pkg: export KLPX_PKG := 1
 check-pkg: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) $(BUILD_J) all
 	$(Q)selftests/pkg/check-pkg.sh
 
 clean:

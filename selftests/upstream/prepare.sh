@@ -4,7 +4,12 @@
 # prepare.sh - the kernel's own livepatch selftests, made ready to run against
 # klpx and against the built-in livepatch (selftests/cases/6[01]-upstream-*.sh).
 #
-#   prepare.sh            (run by make; KDIR, KVER from selftests/bench/env.sh)
+#   prepare.sh [STEP...]  (run by make; KDIR, KVER from selftests/bench/env.sh)
+#
+# STEP: src (extract), builtin, klpx (build one variant; src first if
+# needed); none: all three.  make runs src, then builtin and klpx apart, in
+# parallel under -j (builtin needs nothing of klpx's build).  MAKE: the make
+# that builds the modules (the top Makefile passes its own: the jobserver).
 #
 # Nothing of the kernel's source is kept in the repository: this extracts, at
 # build time, lib/livepatch/ and tools/testing/selftests/livepatch/ from
@@ -45,10 +50,21 @@ src=$out/src
 [ -f "$TARBALL" ] ||
 	die "no $TARBALL: run 'make deps' (installs linux-source-6.1)"
 [ -f "$KDIR/Makefile" ] || die "no kernel build dir $KDIR: run 'make deps'"
-[ -f "$root/kernel/Module.symvers" ] || die "build klpx first (make modules)"
+
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(src builtin klpx)
+for v in "${steps[@]}"; do
+	case $v in
+	src | builtin) ;;
+	klpx) [ -f "$root/kernel/Module.symvers" ] ||
+		die "build klpx first (make modules)" ;;
+	*) die "usage: prepare.sh [src|builtin|klpx]..." ;;
+	esac
+done
 
 # --- extract ------------------------------------------------------------------
 
+# (run by the src step; a variant's step extracts only when src has not run)
 if [ ! -f "$src/.stamp" ] || [ "$TARBALL" -nt "$src/.stamp" ] ||
    [ "$0" -nt "$src/.stamp" ]; then
 	msg "extracting lib/livepatch and tools/testing/selftests/livepatch from $TARBALL"
@@ -125,7 +141,7 @@ build_mod()
 	[ "$v" = klpx ] && extra=(KBUILD_EXTRA_SYMBOLS="$root/kernel/Module.symvers")
 	msg "building the upstream test modules ($v)"
 	rm -f "$d/.built"
-	make -C "$KDIR" M="$d" "${extra[@]}" modules 2>&1 |
+	${MAKE:-make} -C "$KDIR" M="$d" "${extra[@]}" modules 2>&1 |
 		{ grep -v '^Skipping BTF generation' || true; }
 	[ "${PIPESTATUS[0]}" = 0 ] || die "building $d failed"
 	touch "$d/.built"
@@ -217,10 +233,11 @@ split_cases()
 	mv "$out/$v/cases.list.new" "$out/$v/cases.list"
 }
 
-for v in builtin klpx; do
+for v in "${steps[@]}"; do
+	[ "$v" = src ] && continue
 	make_mod "$v"
 	build_mod "$v"
 	make_root "$v"
 	split_cases "$v"
+	msg "upstream selftests ($v): $(wc -l <"$out/$v/cases.list") cases in $out/$v"
 done
-msg "upstream selftests: $(wc -l <"$out/klpx/cases.list") cases in $out/{builtin,klpx}"
