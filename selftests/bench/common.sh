@@ -23,14 +23,20 @@ klpx_cache()
 # must not lose its directory to the runs that started after it)
 prune_runs()
 {
-	local d
-	ls -1d "$1"/2*.* 2>/dev/null | sort | head -n -10 | while read -r d; do
+	# a glob, not `ls | sort`: several VMs start and prune at once (check-
+	# bench boots five), and ls failing on a directory another one just
+	# removed made the pipeline fail and vm.sh (set -e) exit silently
+	local d all=("$1"/2*.*) n
+	n=$(( ${#all[@]} - 10 ))
+	[ "$n" -gt 0 ] || return 0
+	for d in "${all[@]:0:n}"; do
 		if [ -e "$d/.running" ] &&
 		   [ -z "$(find "$d/.running" -mmin +1440 2>/dev/null)" ]; then
 			continue
 		fi
-		rm -rf "$d"
+		rm -rf "$d" 2>/dev/null || true
 	done
+	return 0
 }
 
 # out_has PATTERN CMD [ARG...]: CMD's standard output has a line matching
