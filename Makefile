@@ -5,9 +5,12 @@
 #   make              klpx.ko, test modules, BPF objects, tools, the kernel's
 #                     own livepatch selftests (build/upstream, from linux-source-6.1)
 #   make check        install deps, build, run every selftest case file in its
-#                     own VM, J=N at a time (default nproc), then the packages'
-#                     check (check-pkg.sh), one TAP stream; KLPX_PKG=0 skips
-#                     the packages, as does KLPX_CASES unless KLPX_PKG=1
+#                     own VM and the packages' check (check-pkg.sh) beside
+#                     them, J=N at a time (default nproc), one TAP stream;
+#                     KLPX_PKG=0 skips the packages, as does KLPX_CASES
+#                     unless KLPX_PKG=1
+#   make soak         make check with the stress cases' full rounds and the
+#                     built-in livepatch's reference runs (KLPX_SOAK=1)
 #   make check-pkg    only the packages' check: build, install, dkms, VM, purge
 #   make check-bench  prove the bench catches a failing case, a WARN, a panic
 #                     and a hang, also among parallel VMs
@@ -69,7 +72,7 @@ SUB_DIRS := $(patsubst %/Makefile,%,$(wildcard bpf/Makefile tools/klp-top/Makefi
 	selftests/progs/Makefile))
 
 .PHONY: all modules modules-kernel subdirs $(SUB_DIRS) upstream upstream-src upstream-builtin \
-	upstream-klpx btf klp-convert kdir deps check check-bench bench demo vm vm-run \
+	upstream-klpx btf klp-convert kdir deps check soak check-bench bench demo vm vm-run \
 	meta-modules clean help install uninstall deb check-pkg
 
 # The steps run in parallel under make -jN (check, bench, demo, ... use
@@ -157,17 +160,19 @@ BUILD_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 
 # Deps first, then a sub-make: KDIR and friends are read again after deps.sh
 # has installed the headers.
-# The packages' check runs after the VMs, not beside them: they take
-# every core.  It prints one skipped line (never a pass) with KLPX_PKG=0,
+# The packages' check is one more job among the VMs (check.sh --host), on
+# the host.  It prints one skipped line (never a pass) with KLPX_PKG=0,
 # or with KLPX_CASES and no KLPX_PKG=1; when it runs, deps.sh installs
-# the packaging tools too (KLPX_PKG=1).
+# the packaging tools too (KLPX_PKG=1).  make soak is make check with
+# KLPX_SOAK=1: the stress cases' full rounds and the soak-only files (the
+# built-in livepatch's reference runs), three times the VM timeouts.
 ifeq ($(KLPX_PKG)$(KLPX_CASES),)
-check: export KLPX_PKG := 1
+check soak: export KLPX_PKG := 1
 endif
-check: deps
+soak: export KLPX_SOAK := 1
+check soak: deps
 	$(Q)$(MAKE) $(BUILD_J) all
-	$(Q)$(BENCH)/tap-cat.sh "$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh" \
-		selftests/pkg/check-pkg.sh
+	$(Q)$(if $(J),KLPX_JOBS=$(J)) $(BENCH)/check.sh --host selftests/pkg/check-pkg.sh
 
 meta-modules: modules-kernel
 	+$(Q)$(call KBUILD,selftests/meta/warn,modules)

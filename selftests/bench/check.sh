@@ -4,7 +4,7 @@
 # check.sh - make check: every case file in its own VM, several VMs at a
 # time, one TAP stream.
 #
-#   check.sh [CASE...]
+#   check.sh [--host SCRIPT]... [CASE...]
 #
 # CASE: case files or globs (default $KLPX_CASES, a space-separated list of
 # globs relative to the repo, or selftests/cases/*.sh).  Each file boots its
@@ -14,9 +14,16 @@
 # line adds kernel parameters to that VM's command line (after vm.sh's
 # own, so it can undo one of them); "# vm-boot: bzimage" boots that file's
 # VM from vmlinuz, with KASLR (vm.sh: KLPX_VM_BOOT; the others boot the
-# vmlinux at its PVH entry, 4-5 s sooner).  Files with the longest
+# vmlinux at its PVH entry, 4-5 s sooner); "# soak-only: WHY" leaves the
+# file out of the default list unless KLPX_SOAK=1 (make soak), which also
+# makes the timeouts three times longer.  Files with the longest
 # timeouts start first; KLPX_JOBS VMs run at a time (default: nproc, since
 # single-threaded TCG keeps one host core busy per VM).
+#
+# --host SCRIPT adds a job that runs on the host, not in a VM, in the same
+# pool (make check: selftests/pkg/check-pkg.sh, the packages' check, which
+# builds and installs packages on the host and boots one VM of its own):
+# its TAP output counts like a file's, its timeout is HOST_TIMEOUT.
 #
 # Each VM's TAP block is printed when that VM stops, renumbered so that the
 # numbers run on across files; a failure the bench found outside any case
@@ -25,9 +32,10 @@
 # then the last line "N passed, N failed" (", N skipped" when any were).
 # Exit status 0 only if nothing failed.
 #
-# Environment: KLPX_JOBS, KLPX_CASES, KLPX_VM_TIMEOUT (seconds: overrides
-# every file's own timeout), KLPX_VM_TIMEOUT_SCALE (integer factor for the
-# files' timeouts on a slow machine, default 1), and what vm.sh reads.
+# Environment: KLPX_JOBS, KLPX_CASES, KLPX_SOAK, KLPX_VM_TIMEOUT (seconds:
+# overrides every file's own timeout), KLPX_VM_TIMEOUT_SCALE (integer factor
+# for the files' timeouts on a slow machine, default 1, 3 with KLPX_SOAK=1),
+# and what vm.sh reads.
 
 set -uo pipefail
 
@@ -38,39 +46,40 @@ root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 1
 
 DEFAULT_TIMEOUT=900
+# a host job's timeout: the packages' check measured 114-386 s (docs/vm-bench.md)
+HOST_TIMEOUT=1200
+
+hosts=()
+while [ "${1:-}" = --host ]; do
+	[ -n "${2:-}" ] || die "--host needs a script"
+	hosts+=("$2")
+	shift 2
+done
 
 jobs=${KLPX_JOBS:-}
 [ -n "$jobs" ] || jobs=$(nproc 2>/dev/null || echo 1)
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "KLPX_JOBS (J=) must be a positive number, not '$jobs'"
-scale=${KLPX_VM_TIMEOUT_SCALE:-1}
+# make soak runs the stress cases' full rounds: three times the timeouts
+scale=${KLPX_VM_TIMEOUT_SCALE:-$([ "${KLPX_SOAK:-0}" = 1 ] && echo 3 || echo 1)}
 [[ $scale =~ ^[1-9][0-9]*$ ]] || die "KLPX_VM_TIMEOUT_SCALE must be a positive integer, not '$scale'"
 if [ -n "${KLPX_VM_TIMEOUT:-}" ]; then
 	[[ $KLPX_VM_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "KLPX_VM_TIMEOUT must be a number of seconds"
 fi
 
-# --- the files, longest first ---------------------------------------------
+# --- the files' headers ----------------------------------------------------
 
-[ $# -gt 0 ] || set -- ${KLPX_CASES:-selftests/cases/*.sh}
-files=()
-for g in "$@"; do
-	# shellcheck disable=SC2206
-	m=($g)
-	for f in "${m[@]}"; do
-		[ -f "$f" ] && files+=("$f")
-	done
-done
-
-# file_append FILE: the kernel parameters its header adds
-file_append()
+# file_header FILE KEY: the value of FILE's "# KEY: VALUE" header line
+file_header()
 {
-	sed -n -E '1,30s/^# vm-append: *(.*)$/\1/p' "$1" | head -n 1
+	sed -n -E "1,30s/^# $2: *(.*)\$/\1/p" "$1" | head -n 1
 }
 
 # file_boot FILE: how its VM starts the kernel (vm.sh's KLPX_VM_BOOT)
 file_boot()
 {
 	local b
-	b=$(sed -n -E '1,30s/^# vm-boot: *([a-z]+).*/\1/p' "$1" | head -n 1)
+	b=$(file_header "$1" vm-boot)
+	b=${b%% *}	# the word; a reason may follow
 	echo "${b:-${KLPX_VM_BOOT:-pvh}}"
 }
 
@@ -82,11 +91,36 @@ file_timeout()
 		echo "$KLPX_VM_TIMEOUT"
 		return
 	fi
-	t=$(sed -n -E '1,30s/^# vm-timeout: *([0-9]+).*/\1/p' "$1" | head -n 1)
-	echo $(( ${t:-$DEFAULT_TIMEOUT} * scale ))
+	t=$(file_header "$1" vm-timeout)
+	[[ $t =~ ^[0-9]+$ ]] || t=$DEFAULT_TIMEOUT
+	echo $(( t * scale ))
 }
 
+# --- the files, longest first ---------------------------------------------
+
+# A file whose header has a "# soak-only: WHY" line runs in make soak
+# (KLPX_SOAK=1), or when named on its own; the default list leaves it out.
+soak_only=()
+if [ $# = 0 ] && [ -z "${KLPX_CASES:-}" ] && [ "${KLPX_SOAK:-0}" != 1 ]; then
+	for f in selftests/cases/*.sh; do
+		[ -z "$(file_header "$f" soak-only)" ] || soak_only+=("$f")
+	done
+fi
+[ $# -gt 0 ] || set -- ${KLPX_CASES:-selftests/cases/*.sh}
+files=()
+for g in "$@"; do
+	# shellcheck disable=SC2206
+	m=($g)
+	for f in "${m[@]}"; do
+		[ -f "$f" ] || continue
+		[[ " ${soak_only[*]} " == *" $f "* ]] || files+=("$f")
+	done
+done
+
 echo "TAP version 13"
+for f in "${soak_only[@]}"; do
+	echo "# check: $f runs in make soak only: $(file_header "$f" soak-only)"
+done
 if [ ${#files[@]} = 0 ]; then
 	echo "not ok 1 - no case files match: $*"
 	echo "1..1"
@@ -94,10 +128,15 @@ if [ ${#files[@]} = 0 ]; then
 	exit 1
 fi
 
-# sorted: timeout (descending), then name
-mapfile -t order < <(for f in "${files[@]}"; do
-	printf '%s\t%s\n' "$(file_timeout "$f")" "$f"
-done | sort -t $'\t' -k1,1nr -k2,2 | awk '!seen[$0]++')
+# sorted: timeout (descending), then name; a host job is marked "host:"
+mapfile -t order < <({
+	for f in "${files[@]}"; do
+		printf '%s\t%s\n' "$(file_timeout "$f")" "$f"
+	done
+	for f in "${hosts[@]}"; do
+		printf '%s\thost:%s\n' "$(( HOST_TIMEOUT * scale ))" "$f"
+	done
+} | sort -t $'\t' -k1,1nr -k2,2 | awk '!seen[$0]++')
 n_files=${#order[@]}
 
 # --- run directories --------------------------------------------------------
@@ -113,26 +152,45 @@ prune_runs "$runs"
 
 # --- the VMs ----------------------------------------------------------------
 
-declare -a f_name f_to f_dir f_pid f_done
+declare -a f_name f_to f_dir f_pid f_done f_host
 i=0
 for line in "${order[@]}"; do
 	f_to[i]=${line%%$'\t'*}
 	f_name[i]=${line#*$'\t'}
+	f_host[i]=
+	if [[ ${f_name[i]} == host:* ]]; then
+		f_name[i]=${f_name[i]#host:}
+		f_host[i]=1
+	fi
 	f_dir[i]="$top/$(basename "${f_name[i]}" .sh)"
 	[ ! -e "${f_dir[i]}" ] || f_dir[i]="${f_dir[i]}.$i"
 	f_done[i]=
 	i=$((i + 1))
 done
 
-start_vm()
+# start_job I: file I's VM, or host job I, in the background
+start_job()
 {
 	local i=$1 d=${f_dir[$1]}
 	mkdir -p "$d"
+	if [ -n "${f_host[i]}" ]; then
+		echo "# start ${f_name[i]} on the host (timeout ${f_to[i]}s)"
+		(
+			t0=$(date +%s)
+			timeout -k 10 "${f_to[i]}" "${f_name[i]}" >"$d/host.tap" 2>&1 </dev/null
+			rc=$?
+			[ "$rc" != 124 ] || echo "# bench: FAIL: ${f_name[i]} timed out after ${f_to[i]}s" >>"$d/host.tap"
+			echo $(( $(date +%s) - t0 )) >"$d/host.wall"
+			echo "$rc" >"$d/host.rc"
+		) &
+		f_pid[i]=$!
+		return
+	fi
 	echo "# start ${f_name[i]} (VM timeout ${f_to[i]}s)"
 	(
 		t0=$(date +%s)
 		KLPX_CASES=${f_name[i]} KLPX_VM_TIMEOUT=${f_to[i]} KLPX_RUN_DIR=$d \
-			KLPX_VM_APPEND="${KLPX_VM_APPEND:-} $(file_append "${f_name[i]}")" \
+			KLPX_VM_APPEND="${KLPX_VM_APPEND:-} $(file_header "${f_name[i]}" vm-append)" \
 			KLPX_VM_BOOT=$(file_boot "${f_name[i]}") \
 			"$here/vm.sh" --tap -- selftests/run.sh \
 			>"$d/host.tap" 2>"$d/host.err" </dev/null
@@ -152,6 +210,8 @@ stop_all()
 	for i in "${!f_name[@]}"; do
 		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] || continue
 		[ -f "${f_dir[i]}/qemu.pid" ] && kill "$(cat "${f_dir[i]}/qemu.pid")" 2>/dev/null
+		# a host job: its timeout(1), which passes the signal on
+		[ -z "${f_host[i]}" ] || pkill -TERM -P "${f_pid[i]}" 2>/dev/null
 		kill "${f_pid[i]}" 2>/dev/null
 	done
 	echo "# check: interrupted; run dir $top"
@@ -170,9 +230,11 @@ report()
 {
 	local i=$1 d=${f_dir[$1]} rc wall line p=0 fl=0 sk=0 notok=0 vf= desc
 	local -a problems=()
+	local who=vm.sh
+	[ -z "${f_host[i]}" ] || who=${f_name[i]}
 	rc=$(cat "$d/host.rc" 2>/dev/null || echo 125)
 	wall=$(cat "$d/host.wall" 2>/dev/null || echo 0)
-	echo "# ---- ${f_name[i]}: ${wall}s (VM timeout ${f_to[i]}s, run dir $d)"
+	echo "# ---- ${f_name[i]}: ${wall}s (${f_host[i]:+host, }timeout ${f_to[i]}s, run dir $d)"
 	while IFS= read -r line || [ -n "$line" ]; do
 		if [[ $line =~ ^(not\ )?ok\ [0-9]+(.*)$ ]]; then
 			tap_n=$((tap_n + 1))
@@ -205,12 +267,12 @@ report()
 	local extra=0 k=0
 	if [ -z "$vf" ]; then
 		extra=1
-		problems=("vm.sh exited with status $rc and no result line${problems[0]:+: ${problems[0]}}")
+		problems=("$who exited with status $rc and no result line${problems[0]:+: ${problems[0]}}")
 	elif [ "$vf" -gt "$notok" ]; then
 		extra=$((vf - notok))
 	elif [ "$rc" != 0 ] && [ "$fl" = 0 ]; then
 		extra=1
-		problems=("vm.sh exited with status $rc")
+		problems=("$who exited with status $rc")
 	fi
 	while [ "$k" -lt "$extra" ]; do
 		tap_n=$((tap_n + 1))
@@ -224,14 +286,14 @@ report()
 	r_skip[i]=$sk
 	r_wall[i]=$wall
 	r_note[i]=
-	grep -q '^# bench: FAIL: VM timed out' "$d/host.tap" 2>/dev/null && r_note[i]=" TIMED OUT"
+	grep -q '^# bench: FAIL: .*timed out' "$d/host.tap" 2>/dev/null && r_note[i]=" TIMED OUT"
 	n_pass=$((n_pass + p))
 	n_fail=$((n_fail + fl))
 	n_skip=$((n_skip + sk))
 }
 
 t_start=$(date +%s)
-echo "# check: $n_files case files, $jobs VMs at a time, run dir $top"
+echo "# check: $((n_files - ${#hosts[@]})) case files${hosts[0]:+ and ${#hosts[@]} host job(s)}, $jobs at a time, run dir $top"
 next=0
 while :; do
 	running=0
@@ -239,7 +301,7 @@ while :; do
 		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] && running=$((running + 1))
 	done
 	while [ "$running" -lt "$jobs" ] && [ "$next" -lt "$n_files" ]; do
-		start_vm "$next"
+		start_job "$next"
 		next=$((next + 1))
 		running=$((running + 1))
 	done
@@ -263,14 +325,14 @@ mmss() { printf '%dm%02ds' $(( $1 / 60 )) $(( $1 % 60 )); }
 
 echo "1..$tap_n"
 sum=0
-echo "# ---- wall time per file (VM timeout), $jobs VMs at a time:"
+echo "# ---- wall time per job (timeout), $jobs at a time:"
 for i in "${!f_name[@]}"; do
 	printf '# %5ss %-7s %-36s %s passed, %s failed%s%s\n' "${r_wall[i]}" "(${f_to[i]}s)" \
 		"${f_name[i]}" "${r_pass[i]}" "${r_fail[i]}" \
 		"$([ "${r_skip[i]}" = 0 ] || echo ", ${r_skip[i]} skipped")" "${r_note[i]}"
 	sum=$((sum + r_wall[i]))
 done
-echo "# total: $(mmss "$t_total") wall ($t_total s) for $n_files VMs; $sum s of VM time"
+echo "# total: $(mmss "$t_total") wall ($t_total s) for $n_files jobs; $sum s of job time"
 summary="$n_pass passed, $n_fail failed"
 [ "$n_skip" = 0 ] || summary="$summary, $n_skip skipped"
 echo "$summary"

@@ -12,8 +12,9 @@ PERF=$KLPX_ROOT/selftests/perf/klpx-perf
 D=$KLPX_SYSFS/klpx_bench_lp
 ctl() { echo "$*" >/proc/klpx_bench/ctl || fail "ctl $*"; }
 
-# Steps: 4 hammering threads; patch enabled/disabled 5 times, enabled and
-# reversed while a holder blocks it 3 times, replaced 3 times.
+# Steps: 4 hammering threads; patch enabled/disabled 2 times, enabled and
+# reversed while a holder blocks it 2 times, replaced 2 times (make soak:
+# 5, 3, 3).
 # Expect: no bad answer, >1000 calls, each thread saw at most one change
 # per transition and at least one in all.
 case_race()
@@ -27,12 +28,12 @@ case_race()
 	"$PERF" hammer 4 >"$out" &
 	hp=$!
 	on_cleanup "kill $hp 2>/dev/null; rm -f $out"
-	for i in 1 2 3 4 5; do
+	for i in $(seq "$(by_mode 2 5)"); do
 		load_lp "$M/klpx_bench_lp.ko"; t=$((t + 1))
 		disable_lp klpx_bench_lp; t=$((t + 1))
 		unload_mod klpx_bench_lp
 	done
-	for i in 1 2 3; do
+	for i in $(seq "$(by_mode 2 3)"); do
 		# a transition held by a sleeper in klpx_bench_hold(), reversed
 		spawn_sleeper klpx_bench_hold 'echo "hold 1" >/proc/klpx_bench/ctl' \
 			'echo go >/proc/klpx_bench/ctl'
@@ -45,7 +46,7 @@ case_race()
 		loop_until "[ ! -e $D ]" 60 || fail "reversed patch not gone"
 		unload_mod klpx_bench_lp
 	done
-	for i in 1 2 3; do
+	for i in $(seq "$(by_mode 2 3)"); do
 		load_lp "$M/klpx_bench_lp.ko"; t=$((t + 1))
 		load_lp "$M/klpx_bench_lpr.ko"; t=$((t + 1))
 		loop_until "[ ! -e $D ]" 60 || fail "replaced patch not freed"

@@ -85,22 +85,22 @@ race_rounds()
 	done
 }
 
-# Steps, eight rounds under 2 hammering processes and a kthread: p1 alone
-# (both functions on the fast path after its transition); p2 enabled and
-# at once reversed; p2 enabled and disabled; klp_func_redirect traced for
+# Steps, three rounds (make soak: eight) under 2 hammering processes and a
+# kthread: p1 alone (both functions on the fast path after its
+# transition); p2 enabled and at once reversed; p2 enabled and disabled; klp_func_redirect traced for
 # a moment (every hook slow, every call an event); the replace patch over
 # p1, then disabled. Expect: every check (klpx_race_target.c) got the
 # version its universe demands and outer/inner agreed; versions 0-3 seen.
-case_race() { race_rounds 8 fast slow; }
+case_race() { race_rounds "$(by_mode 3 8)" fast slow; }
 run_case "hammered calls get their universe's version through enable, reverse, disable, replace, tracing" case_race
 
-# Steps: direct_calls=0, then three rounds of the steps above (the hooks
-# ftrace_ops throughout). Expect: the same.
+# Steps: direct_calls=0, then two rounds (make soak: three) of the steps
+# above (the hooks ftrace_ops throughout). Expect: the same.
 case_race_ftrace_ops()
 {
 	klpx_up
 	set_param direct_calls 0
-	race_rounds 3 ftrace_ops ftrace_ops
+	race_rounds "$(by_mode 2 3)" ftrace_ops ftrace_ops
 }
 run_case "with direct_calls=0 hammered calls get their universe's version through the same steps" case_race_ftrace_ops
 
@@ -165,8 +165,8 @@ case_call_counts()
 }
 run_case "per-func call counts in sysfs are exact on the fast and the slow path" case_call_counts
 
-# Steps: under 2 hammering processes and the kthread, p1 enabled; then 20
-# times p2 loaded with fail=1 (its enable fails in a pre_patch callback
+# Steps: under 2 hammering processes and the kthread, p1 enabled; then 6
+# (make soak: 20) times p2 loaded with fail=1 (its enable fails in a pre_patch callback
 # after both its funcs went on their stacks, and is cancelled).
 # Expect: each load refused with ENODEV; no call ever answered by p2 (its
 # transition never started: no task could be in its universe) and none
@@ -180,7 +180,7 @@ case_failed_enable()
 	hammer 2
 	load_lp "$M/klpx_race_p1.ko"
 	echo reset >$RACE
-	for i in $(seq 20); do
+	for i in $(seq "$(by_mode 6 20)"); do
 		load_failing_mod "$M/klpx_race_p2.ko" ENODEV fail=1
 		calls_run
 	done

@@ -281,12 +281,10 @@ case_auto_both()
 	assert_eq "" "$(shown_vs_counted "$out")" "each core's blockers counted and shown"
 	assert_eq 2 "$(grep -c '^BLOCKING TASKS (1)$' <<<"$out")"
 	# the screen (80x24 in a pty that has no size): both cores' blockers
-	out=$( (sleep 3; printf q) | TERM=xterm timeout 60 script -qfec "$TOP --core auto -d 0.5" /dev/null 2>&1); rc=$?
-	assert_eq 0 "$rc" "the screen's exit"
-	assert_contains "$out" "core=klpx "
-	assert_contains "$out" "core=builtin "
-	grep -Eq "^ +$BLOCKER +sh +function_on_stack +block_write " <<<"${out//$'\r'/}" ||
-		fail "the screen does not show the built-in core's blocker"
+	top_screen "^ +$BLOCKER +sh +function_on_stack +block_write " --core auto -d 0.5
+	assert_eq 0 "$SCREEN_RC" "the screen's exit"
+	assert_contains "$SCREEN_OUT" "core=klpx "
+	assert_contains "$SCREEN_OUT" "core=builtin "
 	out=$("$TOP" --core auto --json -n 1 -d 1 2>&1) || fail "--core auto --json failed: $out"
 	jq -c '.cores[] | {core, patch: .transition.patch, blockers: [.blockers[] | {pid, reason, function}]}' <<<"$out"
 	assert_eq klpx_target_wait "$(jq -r ".cores[] | select(.core == \"klpx\") | .blockers[] | select(.pid == $BLOCKER) | .function" <<<"$out")"

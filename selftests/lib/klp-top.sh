@@ -62,3 +62,36 @@ top_wait_release()
 	TOP_WAIT=$(cat "$f")
 	echo "$TOP_WAIT"
 }
+
+# top_screen ERE ARGS...: klp-top ARGS's screen in a pty (script, 80x24,
+# TERM=xterm) until a line of it (CRs dropped) matches ERE, at most 60 s;
+# then "q", as a user quits.  SCREEN_RC is its exit status, SCREEN_OUT
+# what it drew.  No fixed wait: on a busy host the first screen can take
+# seconds (klp-top attaches its programs first).
+top_screen()
+{
+	local ere=$1 f=$KLPX_CASE_DIR/screen.out in=$KLPX_CASE_DIR/screen.in pid fd
+	shift
+	require_cmd script
+	mkfifo "$in" || fail "mkfifo $in"
+	TERM=xterm timeout 60 script -qfec "$TOP $*" /dev/null <"$in" >"$f" 2>&1 &
+	pid=$!
+	exec {fd}>"$in"
+	on_cleanup "kill $pid 2>/dev/null; true"
+	loop_until "_screen_has '$ere' '$f' || ! kill -0 $pid 2>/dev/null" 60
+	printf q >&"$fd"
+	exec {fd}>&-
+	wait $pid
+	SCREEN_RC=$?
+	SCREEN_OUT=$(<"$f")
+	SCREEN_OUT=${SCREEN_OUT//$'\r'/}
+	_screen_has "$ere" "$f" || fail "the screen never showed /$ere/: $SCREEN_OUT"
+}
+
+# _screen_has ERE FILE: a line of FILE, CRs dropped, matches ERE
+_screen_has()
+{
+	local text
+	text=$(<"$2")
+	grep -Eq -- "$1" <<<"${text//$'\r'/}"
+}
