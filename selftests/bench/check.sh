@@ -20,10 +20,12 @@
 # timeouts start first; KLPX_JOBS VMs run at a time (default: nproc, since
 # single-threaded TCG keeps one host core busy per VM).
 #
-# --host SCRIPT adds a job that runs on the host, not in a VM, in the same
-# pool (make check: selftests/pkg/check-pkg.sh, the packages' check, which
-# builds and installs packages on the host and boots one VM of its own):
-# its TAP output counts like a file's, its timeout is HOST_TIMEOUT.
+# --host SCRIPT adds a job that runs on the host, not in a VM (make check:
+# selftests/pkg/check-pkg.sh, the packages' check, which builds and
+# installs packages on the host and boots one VM of its own): it starts
+# first and runs beside the KLPX_JOBS VMs, not in one of their places (much
+# of it waits for apt, dpkg and the disk); its TAP output counts like a
+# file's, its timeout is HOST_TIMEOUT.
 #
 # Each VM's TAP block is printed when that VM stops, renumbered so that the
 # numbers run on across files; a failure the bench found outside any case
@@ -128,15 +130,16 @@ if [ ${#files[@]} = 0 ]; then
 	exit 1
 fi
 
-# sorted: timeout (descending), then name; a host job is marked "host:"
+# the host jobs (marked "host:"), then the files sorted: timeout
+# (descending), then name
 mapfile -t order < <({
-	for f in "${files[@]}"; do
-		printf '%s\t%s\n' "$(file_timeout "$f")" "$f"
-	done
 	for f in "${hosts[@]}"; do
 		printf '%s\thost:%s\n' "$(( HOST_TIMEOUT * scale ))" "$f"
 	done
-} | sort -t $'\t' -k1,1nr -k2,2 | awk '!seen[$0]++')
+	for f in "${files[@]}"; do
+		printf '%s\t%s\n' "$(file_timeout "$f")" "$f"
+	done | sort -t $'\t' -k1,1nr -k2,2
+} | awk '!seen[$0]++')
 n_files=${#order[@]}
 
 # --- run directories --------------------------------------------------------
@@ -293,19 +296,25 @@ report()
 }
 
 t_start=$(date +%s)
-echo "# check: $((n_files - ${#hosts[@]})) case files${hosts[0]:+ and ${#hosts[@]} host job(s)}, $jobs at a time, run dir $top"
+echo "# check: $((n_files - ${#hosts[@]})) case files, $jobs VMs at a time${hosts[0]:+, and ${#hosts[@]} host job(s) beside them}, run dir $top"
 next=0
 while :; do
-	running=0
+	# VMs running (the host jobs start first and do not count: J is
+	# how many VMs, each of which keeps a core busy)
+	running=0 all=0
 	for i in "${!f_name[@]}"; do
-		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] && running=$((running + 1))
+		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] || continue
+		all=$((all + 1))
+		[ -n "${f_host[i]}" ] || running=$((running + 1))
 	done
-	while [ "$running" -lt "$jobs" ] && [ "$next" -lt "$n_files" ]; do
+	while [ "$next" -lt "$n_files" ] &&
+	      { [ -n "${f_host[next]}" ] || [ "$running" -lt "$jobs" ]; }; do
 		start_job "$next"
+		[ -n "${f_host[next]}" ] || running=$((running + 1))
+		all=$((all + 1))
 		next=$((next + 1))
-		running=$((running + 1))
 	done
-	[ "$running" -gt 0 ] || break
+	[ "$all" -gt 0 ] || break
 	wait -n 2>/dev/null
 	for i in "${!f_name[@]}"; do
 		[ -n "${f_pid[i]:-}" ] && [ -z "${f_done[i]}" ] || continue
@@ -325,7 +334,7 @@ mmss() { printf '%dm%02ds' $(( $1 / 60 )) $(( $1 % 60 )); }
 
 echo "1..$tap_n"
 sum=0
-echo "# ---- wall time per job (timeout), $jobs at a time:"
+echo "# ---- wall time per job (timeout), $jobs VMs at a time:"
 for i in "${!f_name[@]}"; do
 	printf '# %5ss %-7s %-36s %s passed, %s failed%s%s\n' "${r_wall[i]}" "(${f_to[i]}s)" \
 		"${f_name[i]}" "${r_pass[i]}" "${r_fail[i]}" \
