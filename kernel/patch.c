@@ -80,10 +80,37 @@ klpx_stack_answer(struct klpx_hook *hook, struct klpx_func **topp)
 }
 
 /*
+ * Fire klp_func_redirect for a call of @top's function that went to @func
+ * (@to_new: to new code), while ftrace's recursion guard allows: a call
+ * made from inside the event's probes (a BPF program that calls a patched
+ * function) is traced one level deep, not deeper. Not where RCU does not
+ * watch (idle entry): the probes must not run there, and a module has no
+ * _rcuidle() tracepoints. Only while someone probes the event: the guard
+ * is not taken on an untraced call.
+ */
+static __always_inline void klpx_trace_redirect(struct klpx_func *top,
+						struct klpx_func *func,
+						bool to_new, unsigned long ip,
+						unsigned long parent_ip)
+{
+	int bit;
+
+	if (!rcu_is_watching())
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	trace_klp_func_redirect(top, func, to_new);
+	ftrace_test_recursion_unlock(bit);
+}
+
+/*
  * Where a call of @hook's function by current goes: the new code's address,
- * or 0 for the original code; counted, and traced while ftrace's recursion
- * guard allows (@ip, @parent_ip: the call's fentry site and caller).
- * Preemption off.
+ * or 0 for the original code; counted, and traced while someone probes
+ * klp_func_redirect and klpx_trace_redirect() allows (@ip, @parent_ip: the
+ * call's fentry site and caller). A call from inside the event's probes
+ * gets the same answer as any other (the fast path, which traces nothing,
+ * would give it too). Preemption off.
  */
 static __always_inline unsigned long klpx_hook_target(struct klpx_hook *hook,
 						      unsigned long ip,
@@ -91,31 +118,17 @@ static __always_inline unsigned long klpx_hook_target(struct klpx_hook *hook,
 {
 	unsigned long to = 0;
 	struct klpx_func *func, *top;
-	int bit;
 
-	/*
-	 * A call from inside klp_func_redirect's probes (a BPF program that
-	 * calls a patched function) gets the same answer as any other (the
-	 * fast path, which traces nothing, would give it too); it is traced
-	 * only while ftrace's recursion guard allows (one level of nesting).
-	 * (When ftrace's list function calls the handler, because another
-	 * ftrace user shares the function, its own guard may not call it at
-	 * all: docs/consistency-model.md, "Fast and slow path".)
-	 */
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (unlikely(!hook))
-		goto out;
+		return 0;
 	func = klpx_stack_answer(hook, &top);
 	if (unlikely(!top))
-		goto out;
+		return 0;
 	if (func && !func->nop)
 		to = (unsigned long)func->new_func;
 	klpx_calls_count(top, to != 0);
-	if (bit >= 0)
-		trace_klp_func_redirect(top, func, to != 0);
-out:
-	if (bit >= 0)
-		ftrace_test_recursion_unlock(bit);
+	if (trace_klp_func_redirect_enabled())
+		klpx_trace_redirect(top, func, to != 0, ip, parent_ip);
 	return to;
 }
 
@@ -148,6 +161,9 @@ unsigned long notrace klpx_slow_target(unsigned int slot, unsigned long ret_ip)
  * slot would send it. Like the slow slot, it never changes the answer for
  * recursion: a task inside it runs (preemption is off), and one stopped
  * in ftrace's trampoline after it has the old function on its stack.
+ * (When ftrace's list function calls it, because another ftrace user
+ * shares the function, ftrace's own recursion guard may not call it at
+ * all: docs/consistency-model.md, "Fast and slow path".)
  */
 void notrace klpx_hook_handler(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *fops,

@@ -32,7 +32,7 @@ static_assert(offsetof(struct klpx_fast, target) == KLPX_FAST_TARGET);
 static_assert(offsetof(struct klpx_fast, count) == KLPX_FAST_COUNT);
 
 const struct klpx_fast *klpx_slot_fast[KLPX_NR_SLOTS] __aligned(64);
-static struct klpx_hook *klpx_slot_owner[KLPX_NR_SLOTS];
+struct klpx_hook *klpx_slot_owner[KLPX_NR_SLOTS];
 static DECLARE_BITMAP(klpx_slot_used, KLPX_NR_SLOTS);
 static DEFINE_SPINLOCK(klpx_slot_lock);
 
@@ -85,14 +85,6 @@ struct klpx_hook *klpx_hook_lookup_rcu(unsigned long old_addr)
 			return hook;
 	}
 	return NULL;
-}
-
-/* The hook that owns @slot; preemption off. */
-notrace struct klpx_hook *klpx_slot_hook(unsigned int slot)
-{
-	if (unlikely(slot >= KLPX_NR_SLOTS))
-		return NULL;
-	return READ_ONCE(klpx_slot_owner[slot]);
 }
 
 void klpx_slot_set_slow(unsigned int slot)

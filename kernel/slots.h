@@ -30,13 +30,24 @@
 #define KLPX_FAST_COUNT		8
 
 #ifndef __ASSEMBLY__
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 struct klpx_hook;
 struct klpx_fast;
 
 extern const struct klpx_fast *klpx_slot_fast[KLPX_NR_SLOTS];
+/* written by slots.c only, under klpx_slot_lock; read by klpx_slot_hook() */
+extern struct klpx_hook *klpx_slot_owner[KLPX_NR_SLOTS];
 extern const char klpx_slots[], klpx_slots_end[];
+
+/* The hook that owns @slot; preemption off (inline: every slow call asks). */
+static __always_inline struct klpx_hook *klpx_slot_hook(unsigned int slot)
+{
+	if (unlikely(slot >= KLPX_NR_SLOTS))
+		return NULL;
+	return READ_ONCE(klpx_slot_owner[slot]);
+}
 
 static inline unsigned long klpx_slot_addr(unsigned int slot)
 {
@@ -46,7 +57,6 @@ static inline unsigned long klpx_slot_addr(unsigned int slot)
 int klpx_slots_init(void);
 int klpx_slot_alloc(struct klpx_hook *hook);
 void klpx_slot_free(unsigned int slot);
-struct klpx_hook *klpx_slot_hook(unsigned int slot);
 void klpx_slot_set_slow(unsigned int slot);
 void klpx_slot_set_fast(unsigned int slot, const struct klpx_fast *fast);
 void klpx_slots_set_slow(void);
