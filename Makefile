@@ -160,7 +160,8 @@ BUILD_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 
 # Deps first, then a sub-make: KDIR and friends are read again after deps.sh
 # has installed the headers.
-# The packages' check runs on the host beside the VMs (check.sh --host).  It prints one skipped line (never a pass) with KLPX_PKG=0,
+# The packages' check runs on the host as one of the J jobs (check.sh
+# --host), first.  It prints one skipped line (never a pass) with KLPX_PKG=0,
 # or with KLPX_CASES and no KLPX_PKG=1; when it runs, deps.sh installs
 # the packaging tools too (KLPX_PKG=1).  make soak is make check with
 # KLPX_SOAK=1: the stress cases' full rounds and the soak-only files (the

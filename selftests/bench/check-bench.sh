@@ -105,7 +105,7 @@ expect hang "a hung guest is killed at the timeout and fails the run" \
 # it must reach its case before its timeout, so it does not boot with the
 # four others (5 VMs at once on a busy host: hang.sh's boot alone took 90 s)
 expect parallel "parallel VMs: a hang, a failing case and WARNs in some VMs each fail the run" \
-	'^# check: 5 case files, 3 VMs at a time' \
+	'^# check: 5 case files, 3 at a time' \
 	'^not ok [0-9]+ - selftests/meta/hang.sh: VM timed out after 90s \(KLPX_VM_TIMEOUT\) in selftests/meta/hang.sh, during case [0-9]+ of the VM: meta: a case that never ends; killed it$' \
 	'^# bench: last lines of .*/hang/serial.log:$' \
 	'klpx-test: meta: sleeping for good' \
