@@ -23,8 +23,9 @@
 #            the command runs with the terminal (default: bash -l).
 #
 # Environment: KLPX_VM_TIMEOUT (seconds, default 900), KLPX_VM_MEM (2G),
-# KLPX_VM_SMP (2), KLPX_VM_TUNING (the kernel parameters for speed under
-# TCG, below; empty: Debian's defaults), KLPX_VM_APPEND (extra kernel
+# KLPX_VM_SMP (2), KLPX_VM_CPU (QEMU's -cpu, max), KLPX_VM_TUNING (the
+# kernel parameters for speed under TCG, below; empty: Debian's
+# defaults), KLPX_VM_APPEND (extra kernel
 # parameters), KLPX_VM_BOOT (pvh or bzimage, below), KLPX_ROOT
 # (project dir, default the repo this script is in), KLPX_CACHE, KLPX_RUN_DIR
 # (results dir, default $KLPX_CACHE/runs/<time>; the newest 10 are kept).
