@@ -5,8 +5,8 @@
 #   make              klpx.ko, test modules, BPF objects, tools, the kernel's
 #                     own livepatch selftests (build/upstream, from linux-source-6.1)
 #   make check        install deps, build, run every selftest case file in its
-#                     own VM and the packages' check (check-pkg.sh) beside
-#                     them, J=N at a time (default nproc), one TAP stream;
+#                     own VM and the packages' check (check-pkg.sh) on the
+#                     host, J=N at a time (default nproc), one TAP stream;
 #                     KLPX_PKG=0 skips the packages, as does KLPX_CASES
 #                     unless KLPX_PKG=1
 #   make soak         make check with the stress cases' full rounds and the
