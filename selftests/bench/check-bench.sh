@@ -22,8 +22,8 @@
 # All checks start at once: checks 1-5 boot their five VMs and check 6 its
 # first three (the meta cases are tiny, the hung guest of check 5 is killed
 # at 25 s whatever point of its boot or its sleep it reached; hang.sh's case
-# starts well within its 90 s on eight VMs' share of two cores).  Exit status 0 only if every failure was
-# detected.
+# starts well within its 90 s on eight VMs' share of two cores).  Exit
+# status 0 only if every failure was detected.
 
 set -uo pipefail
 

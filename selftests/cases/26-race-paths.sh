@@ -87,9 +87,9 @@ race_rounds()
 
 # Steps, three rounds (make soak: eight) under 2 hammering processes and a
 # kthread: p1 alone (both functions on the fast path after its
-# transition); p2 enabled and at once reversed; p2 enabled and disabled; klp_func_redirect traced for
-# a moment (every hook slow, every call an event); the replace patch over
-# p1, then disabled. Expect: every check (klpx_race_target.c) got the
+# transition); p2 enabled and at once reversed; p2 enabled and disabled;
+# klp_func_redirect traced for a moment (every hook slow, every call an
+# event); the replace patch over p1, then disabled. Expect: every check (klpx_race_target.c) got the
 # version its universe demands and outer/inner agreed; versions 0-3 seen.
 case_race() { race_rounds "$(by_mode 3 8)" fast slow; }
 run_case "hammered calls get their universe's version through enable, reverse, disable, replace, tracing" case_race
@@ -166,8 +166,9 @@ case_call_counts()
 run_case "per-func call counts in sysfs are exact on the fast and the slow path" case_call_counts
 
 # Steps: under 2 hammering processes and the kthread, p1 enabled; then 6
-# (make soak: 20) times p2 loaded with fail=1 (its enable fails in a pre_patch callback
-# after both its funcs went on their stacks, and is cancelled).
+# (make soak: 20) times p2 loaded with fail=1 (its enable fails in a
+# pre_patch callback after both its funcs went on their stacks, and is
+# cancelled).
 # Expect: each load refused with ENODEV; no call ever answered by p2 (its
 # transition never started: no task could be in its universe) and none
 # mismatched (a handler that read a p2 func before the cancel took it off

@@ -27,10 +27,10 @@
 # The transition cases run for klpx (klpx_test_patch1/replace); make soak
 # runs them for the kernel's built-in livepatch first (the reference:
 # klpx_test_lpb1/lpb2), in the same boot, on the same tasks, to tell a
-# workload the built-in cannot get through either from a klpx fault.  Every transition must complete
-# without force within $WAIT s; every single-task reader's answers follow
-# the order of the versions (a task's answer changes at most once per
-# transition, never back); once a transition completed, every running
+# workload the built-in cannot get through either from a klpx fault.
+# Every transition must complete without force within $WAIT s; every
+# single-task reader's answers follow the order of the versions (a task's
+# answer changes at most once per transition, never back); once a transition completed, every running
 # reader - the io-wq workers and the exec'ing threads too - answers the new
 # version, and so does a stopped or frozen reader once continued or thawed;
 # the patch modules unload; the kernel log stays clean.  A case that fails
