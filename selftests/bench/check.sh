@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh - make check: every case file in its own VM, several VMs at a
-# time, one TAP stream.
+# check.sh - make check: every case file in its own VM (or one VM for a
+# group of files), several VMs at a time, one TAP stream.
 #
 #   check.sh [--host SCRIPT]... [CASE...]
 #
 # CASE: case files or globs (default $KLPX_CASES, a space-separated list of
 # globs relative to the repo, or selftests/cases/*.sh).  Each file boots its
-# own VM (vm.sh --tap -- selftests/run.sh FILE) with its own timeout: the
+# own VM (vm.sh --tap -- selftests/run.sh FILE...) with its own timeout: the
 # "# vm-timeout: SECONDS" line in the file's header (sized from the file's
 # measured time with a wide margin), else 900; a "# vm-append: PARAMS"
 # line adds kernel parameters to that VM's command line (after vm.sh's
@@ -16,9 +16,13 @@
 # VM from vmlinuz, with KASLR (vm.sh: KLPX_VM_BOOT; the others boot the
 # vmlinux at its PVH entry, 4-5 s sooner); "# soak-only: WHY" leaves the
 # file out of the default list unless KLPX_SOAK=1 (make soak), which also
-# makes the timeouts three times longer.  Files with the longest
-# timeouts start first; KLPX_JOBS VMs run at a time (default: nproc, since
-# single-threaded TCG keeps one host core busy per VM).
+# makes the timeouts three times longer; files whose headers say
+# "# vm-group: NAME" share one VM, one after the other in the order given
+# (by name by default), with the sum of their timeouts, and must agree on
+# vm-append and vm-boot (each VM costs 10-20 s of boot, shutdown and cold
+# caches: the short files share).  VMs with the longest timeouts start
+# first; KLPX_JOBS VMs run at a time (default: nproc, since single-threaded
+# TCG keeps one host core busy per VM).
 #
 # --host SCRIPT adds a job that runs on the host, not in a VM (make check:
 # selftests/pkg/check-pkg.sh, the packages' check, which builds and
@@ -131,16 +135,46 @@ if [ ${#files[@]} = 0 ]; then
 	exit 1
 fi
 
-# the host jobs (marked "host:"), then the files sorted: timeout
+# vm_jobs: vm_lines[] gets one line per VM, "TIMEOUT<tab>FILE..." (a
+# group's files space-separated, in name order, its timeout the sum of
+# theirs)
+vm_lines=()
+vm_jobs()
+{
+	local f g t
+	local -A g_files g_to g_hdr
+	for f in $(printf '%s\n' "${files[@]}" | awk '!seen[$0]++'); do
+		g=$(file_header "$f" vm-group)
+		g=${g%% *}	# the word; a reason may follow
+		t=$(file_timeout "$f")
+		if [ -z "$g" ]; then
+			vm_lines+=("$t"$'\t'"$f")
+			continue
+		fi
+		if [ -z "${g_files[$g]:-}" ]; then
+			g_hdr[$g]="$(file_header "$f" vm-append)|$(file_boot "$f")"
+		elif [ "${g_hdr[$g]}" != "$(file_header "$f" vm-append)|$(file_boot "$f")" ]; then
+			die "$f: its vm-append or vm-boot differs from the other files of vm-group $g"
+		fi
+		g_files[$g]+="${g_files[$g]:+ }$f"
+		g_to[$g]=$(( ${g_to[$g]:-0} + t ))
+	done
+	for g in "${!g_files[@]}"; do
+		t=${g_to[$g]}
+		[ -z "${KLPX_VM_TIMEOUT:-}" ] || t=$KLPX_VM_TIMEOUT
+		vm_lines+=("$t"$'\t'"${g_files[$g]}")
+	done
+}
+vm_jobs
+
+# the host jobs (marked "host:"), then the VMs sorted: timeout
 # (descending), then name
-mapfile -t order < <({
+mapfile -t order < <(
 	for f in "${hosts[@]}"; do
 		printf '%s\thost:%s\n' "$(( HOST_TIMEOUT * scale ))" "$f"
 	done
-	for f in "${files[@]}"; do
-		printf '%s\t%s\n' "$(file_timeout "$f")" "$f"
-	done | sort -t $'\t' -k1,1nr -k2,2
-} | awk '!seen[$0]++')
+	printf '%s\n' "${vm_lines[@]}" | sort -t $'\t' -k1,1nr -k2,2
+)
 n_files=${#order[@]}
 
 # --- run directories --------------------------------------------------------
@@ -166,7 +200,8 @@ for line in "${order[@]}"; do
 		f_name[i]=${f_name[i]#host:}
 		f_host[i]=1
 	fi
-	f_dir[i]="$top/$(basename "${f_name[i]}" .sh)"
+	f_dir[i]="$top/$(basename "${f_name[i]%% *}" .sh)"
+	[ "${f_name[i]}" = "${f_name[i]%% *}" ] || f_dir[i]+=-group
 	[ ! -e "${f_dir[i]}" ] || f_dir[i]="${f_dir[i]}.$i"
 	f_done[i]=
 	i=$((i + 1))
@@ -193,9 +228,10 @@ start_job()
 	echo "# start ${f_name[i]} (VM timeout ${f_to[i]}s)"
 	(
 		t0=$(date +%s)
+		first=${f_name[i]%% *}	# a group's files agree on these
 		KLPX_CASES=${f_name[i]} KLPX_VM_TIMEOUT=${f_to[i]} KLPX_RUN_DIR=$d \
-			KLPX_VM_APPEND="${KLPX_VM_APPEND:-} $(file_header "${f_name[i]}" vm-append)" \
-			KLPX_VM_BOOT=$(file_boot "${f_name[i]}") \
+			KLPX_VM_APPEND="${KLPX_VM_APPEND:-} $(file_header "$first" vm-append)" \
+			KLPX_VM_BOOT=$(file_boot "$first") \
 			"$here/vm.sh" --tap -- selftests/run.sh \
 			>"$d/host.tap" 2>"$d/host.err" </dev/null
 		rc=$?
@@ -228,6 +264,18 @@ n_pass=0
 n_fail=0
 n_skip=0
 declare -a r_pass r_fail r_skip r_wall r_note
+
+# file_times DIR: "SECONDS FILE" for each case file its VM ran, by the
+# guest's clock (run.sh's "klpx-test: file" lines in the serial log; the
+# last one ends at the guest's last line)
+file_times()
+{
+	awk '{ sub(/\r$/, "") }
+	     match($0, /^\[ *[0-9]+\.[0-9]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0 }
+	     / klpx-test: file / { if (f != "") printf "%d %s\n", t - s + 0.5, f
+				  f = $0; sub(/.* klpx-test: file /, "", f); s = t }
+	     END { if (f != "") printf "%d %s\n", t - s + 0.5, f }' "$1/serial.log" 2>/dev/null
+}
 
 # report I: print VM I's TAP block, renumbered; count it
 report()
@@ -297,7 +345,9 @@ report()
 }
 
 t_start=$(date +%s)
-echo "# check: $((n_files - ${#hosts[@]})) case files${hosts[0]:+ and ${#hosts[@]} host job(s)}, $jobs at a time, run dir $top"
+n_vms=$((n_files - ${#hosts[@]}))
+n_cf=$(printf '%s\n' "${vm_lines[@]}" | cut -f2 | wc -w)
+echo "# check: $n_cf case files$([ "$n_cf" = "$n_vms" ] || echo " in $n_vms VMs")${hosts[0]:+ and ${#hosts[@]} host job(s)}, $jobs at a time, run dir $top"
 next=0
 while :; do
 	# jobs running: a host job takes one of the J places too (beside
@@ -333,9 +383,16 @@ echo "1..$tap_n"
 sum=0
 echo "# ---- wall time per job (timeout), $jobs at a time:"
 for i in "${!f_name[@]}"; do
+	label=${f_name[i]}
+	[ "$label" = "${label%% *}" ] || label="one VM: $(wc -w <<<"$label") files"
 	printf '# %5ss %-7s %-36s %s passed, %s failed%s%s\n' "${r_wall[i]}" "(${f_to[i]}s)" \
-		"${f_name[i]}" "${r_pass[i]}" "${r_fail[i]}" \
+		"$label" "${r_pass[i]}" "${r_fail[i]}" \
 		"$([ "${r_skip[i]}" = 0 ] || echo ", ${r_skip[i]} skipped")" "${r_note[i]}"
+	# a group's files, by the guest's clock
+	[ "$label" = "${f_name[i]}" ] ||
+		file_times "${f_dir[i]}" | while read -r secs f; do
+			printf '# %5ss %-7s   %s\n' "$secs" "" "$f"
+		done
 	sum=$((sum + r_wall[i]))
 done
 echo "# total: $(mmss "$t_total") wall ($t_total s) for $n_files jobs; $sum s of job time"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 420
+# vm-group: short (files under a minute share one VM; 90-force.sh, which leaves klpx loaded, sorts last)
 #
 # 00-bench.sh - the bench itself: the guest can load klpx and runs the
 # tracing tools every later case relies on.

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 540
 # vm-boot: bzimage (KASLR: the kernel and its symbols at a random offset, as on a real host)
+# vm-group: kaslr (the two files that boot the bzimage share one VM)
 # klpx.ko core: patches, objects, funcs, func stacks, sysfs, bad input.
 . "$(dirname "$0")/../lib/functions.sh"
 

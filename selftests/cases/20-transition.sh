@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 600
+# vm-group: transition (each VM costs 10-20 s of boot and cold caches: these share one)
 # The per-task consistency model: tasks move universe only where safe.
 # (The transition under load is 22-transition-load.sh: its own VM.)
 . "$(dirname "$0")/../lib/functions.sh"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 420
+# vm-group: transition (each VM costs 10-20 s of boot and cold caches: these share one)
 # Tasks and modules whose lifetime a transition must respect: zombies,
 # pids above the map, modules that load during a disable, hooks that must
 # be gone when rmmod returns, ftrace switched off with no patch.

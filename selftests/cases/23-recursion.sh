@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 240
+# vm-group: short (files under a minute share one VM; 90-force.sh, which leaves klpx loaded, sorts last)
 # Where a patched call is made from: deep inside ftrace callbacks (ftrace's
 # recursion guard taken), and whether the slow path's own code can be traced.
 . "$(dirname "$0")/../lib/functions.sh"

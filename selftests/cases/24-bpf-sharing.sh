@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 600
+# vm-group: bpftrace (the two bpftrace files share one VM and its warm caches)
 # A BPF fentry/fexit program (bpftrace kfunc:/kretfunc:) on a function klpx
 # patches: refused cleanly while a direct-call hook holds it (serving or
 # parked), free once the patch module is gone, shared when klpx hooks it

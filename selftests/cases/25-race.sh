@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 480
+# vm-group: transition (each VM costs 10-20 s of boot and cold caches: these share one)
 # Threads call a patched path without pause while patches are enabled,
 # disabled, reversed mid-transition and replaced, over and over: every
 # thread sees the answer change at most once per transition (it is old

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 360
+# vm-group: short (files under a minute share one VM; 90-force.sh, which leaves klpx loaded, sorts last)
 # Atomic replace, callbacks, shadow variables, states, upstream sources.
 . "$(dirname "$0")/../lib/functions.sh"
 

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 480
 # vm-boot: bzimage (KASLR: the kernel and its symbols at a random offset, as on a real host)
+# vm-group: kaslr (the two files that boot the bzimage share one VM)
 # klp relocations: patches whose new code calls static functions and reads
 # static variables of vmlinux and of a module (scripts/klpx-convert), the
 # module loaded later and again, an unresolvable symbol, and the same

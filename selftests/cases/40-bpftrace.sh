@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 600
+# vm-group: bpftrace (the two bpftrace files share one VM and its warm caches)
 # The bpftrace one-liners of docs/bpftrace.md, each run on a real transition.
 . "$(dirname "$0")/../lib/functions.sh"
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 900
+# vm-group: klp-top (the two shorter klp-top files share one VM and its warm caches)
 # klp-top --core builtin: the kernel's own livepatch (CONFIG_LIVEPATCH)
 # watched through its BTF, klpx not loaded: blockers with reason and
 # function, --wait, exact per-function counts, --preflight; then --core

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 600
+# vm-group: klp-top (the two shorter klp-top files share one VM and its warm caches)
 # klp-top --prometheus FILE: one sample of both cores (klpx and the kernel's
 # built-in livepatch) in the Prometheus text format, checked by promtool.
 . "$(dirname "$0")/../lib/functions.sh"

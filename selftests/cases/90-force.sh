@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-timeout: 300
+# vm-group: short (files under a minute share one VM; 90-force.sh, which leaves klpx loaded, sorts last)
 # force: the last case file, since a forced patch module stays loaded for
 # good (and with it klpx.ko) until the VM stops.
 . "$(dirname "$0")/../lib/functions.sh"
