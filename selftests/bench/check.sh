@@ -28,9 +28,10 @@
 # selftests/pkg/check-pkg.sh, the packages' check, which builds and
 # installs packages on the host and boots one VM of its own): it starts
 # first, in one of the KLPX_JOBS places (run beside two VMs on two cores,
-# its builds slowed everything: 405-425 s for it instead of 144-178 s, the
-# whole run 13 min instead of 11 min 41 s); its TAP output counts like a
-# file's, its timeout is HOST_TIMEOUT.
+# its builds slowed everything: 405-425 s for it instead of 144-190 s, the
+# whole run 13 min instead of 11 min 41 s; at nice 10, 578 s and 12 min
+# 50 s instead of 10 min 50 s); its TAP output counts like a file's, its
+# timeout is HOST_TIMEOUT.
 #
 # Each VM's TAP block is printed when that VM stops, renumbered so that the
 # numbers run on across files; a failure the bench found outside any case

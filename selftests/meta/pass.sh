@@ -4,6 +4,7 @@
 # pass.sh - a case that passes (make check-bench only): its VM's result
 # must still count when another VM of the same run fails or hangs.
 # vm-timeout: 600
+# vm-group: meta (check-bench: pass.sh and fail.sh share one VM, as grouped case files do)
 
 # shellcheck source=selftests/lib/functions.sh
 . "$KLPX_ROOT/selftests/lib/functions.sh"
