@@ -137,12 +137,12 @@ if [ ${#files[@]} = 0 ]; then
 fi
 
 # vm_jobs: vm_lines[] gets one line per VM, "TIMEOUT<tab>FILE..." (a
-# group's files space-separated, in name order, its timeout the sum of
-# theirs)
+# group's files space-separated, in the order given, its timeout the sum
+# of theirs)
 vm_lines=()
 vm_jobs()
 {
-	local f g t
+	local f g t h
 	local -A g_files g_to g_hdr
 	for f in $(printf '%s\n' "${files[@]}" | awk '!seen[$0]++'); do
 		g=$(file_header "$f" vm-group)
@@ -152,9 +152,10 @@ vm_jobs()
 			vm_lines+=("$t"$'\t'"$f")
 			continue
 		fi
+		h="$(file_header "$f" vm-append)|$(file_boot "$f")"
 		if [ -z "${g_files[$g]:-}" ]; then
-			g_hdr[$g]="$(file_header "$f" vm-append)|$(file_boot "$f")"
-		elif [ "${g_hdr[$g]}" != "$(file_header "$f" vm-append)|$(file_boot "$f")" ]; then
+			g_hdr[$g]=$h
+		elif [ "${g_hdr[$g]}" != "$h" ]; then
 			die "$f: its vm-append or vm-boot differs from the other files of vm-group $g"
 		fi
 		g_files[$g]+="${g_files[$g]:+ }$f"

@@ -89,8 +89,9 @@ race_rounds()
 # kthread: p1 alone (both functions on the fast path after its
 # transition); p2 enabled and at once reversed; p2 enabled and disabled;
 # klp_func_redirect traced for a moment (every hook slow, every call an
-# event); the replace patch over p1, then disabled. Expect: every check (klpx_race_target.c) got the
-# version its universe demands and outer/inner agreed; versions 0-3 seen.
+# event); the replace patch over p1, then disabled. Expect: every check
+# (klpx_race_target.c) got the version its universe demands and
+# outer/inner agreed; versions 0-3 seen.
 case_race() { race_rounds "$(by_mode 3 8)" fast slow; }
 run_case "hammered calls get their universe's version through enable, reverse, disable, replace, tracing" case_race
 

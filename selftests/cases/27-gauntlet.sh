@@ -30,9 +30,10 @@
 # workload the built-in cannot get through either from a klpx fault.
 # Every transition must complete without force within $WAIT s; every
 # single-task reader's answers follow the order of the versions (a task's
-# answer changes at most once per transition, never back); once a transition completed, every running
-# reader - the io-wq workers and the exec'ing threads too - answers the new
-# version, and so does a stopped or frozen reader once continued or thawed;
+# answer changes at most once per transition, never back); once a
+# transition completed, every running reader - the io-wq workers and the
+# exec'ing threads too - answers the new version, and so does a stopped or
+# frozen reader once continued or thawed;
 # the patch modules unload; the kernel log stays clean.  A case that fails
 # forces its patch away (recover) so that the next ones can run.
 . "$(dirname "$0")/../lib/functions.sh"
