@@ -19,7 +19,9 @@
 #      is reported with its file, its case and the guest's last kernel-log
 #      lines, each failure counts once, the passing cases still count,
 #      numbering runs 1..N across the VMs, and the last line is
-#      "6 passed, 4 failed".
+#      "6 passed, 4 failed";
+#   7. check.sh given two files of one vm-group whose vm-append lines
+#      differ: it refuses before any VM boots, naming the file.
 # All checks start at once, nine VMs on the host's cores: the meta cases
 # are tiny, the hung guest of check 5 is killed at 25 s whatever point of
 # its boot or its sleep it reached, and hang.sh's 90 s, which sets the
@@ -80,6 +82,12 @@ KLPX_VM_TIMEOUT=25 boot hang -- sleep 600
 	selftests/meta/pass.sh selftests/meta/fail.sh selftests/meta/warn.sh \
 	selftests/meta/warn-aftercase.sh selftests/meta/hang.sh \
 	>"$work/parallel.out" 2>&1; echo $? >"$work/parallel.rc" ) &
+# 7: pass.sh and a copy of it that asks its VM for another kernel command
+# line in the same vm-group (check.sh refuses at once: no VM to wait for)
+sed '/^# vm-group:/a # vm-append: klpx.check_bench_odd=1' selftests/meta/pass.sh >"$work/odd.sh"
+env -u KLPX_VM_TIMEOUT "$here/check.sh" selftests/meta/pass.sh "$work/odd.sh" \
+	>"$work/group.out" 2>&1
+echo $? >"$work/group.rc"
 wait
 expect fail "a failing case is counted and fails the run" \
 	'^not ok [0-9]+ - meta: a deliberately failing case$' \
@@ -123,6 +131,17 @@ expect parallel "parallel VMs: a hang, a failing case and WARNs in some VMs each
 	'^# +[0-9]+s +selftests/meta/fail.sh$' \
 	'^# +[0-9]+s +selftests/meta/pass.sh$' \
 	'^# total: '
+# 7: refused (status != 0, the file named), and no VM started
+n=$((n + 1))
+want="bench: error: $work/odd.sh: its vm-append or vm-boot differs from the other files of vm-group meta"
+if [ "$(cat "$work/group.rc")" != 0 ] && grep -qxF -- "$want" "$work/group.out" &&
+   ! grep -q '^# start' "$work/group.out"; then
+	echo "ok $n - a vm-group whose files differ in vm-append is refused before any VM boots"
+else
+	echo "not ok $n - a vm-group whose files differ in vm-append: want status != 0, '$want' and no VM started; got status $(cat "$work/group.rc"):"
+	sed 's/^/#   /' "$work/group.out" | tail -n 20
+	bad=$((bad + 1))
+fi
 # numbering: 1..10 once each, in order; the closing line is the last
 n=$((n + 1))
 nums=$(grep -E '^(not )?ok [0-9]+' "$work/parallel.out" | sed -E 's/^(not )?ok ([0-9]+).*/\2/' | tr '\n' ' ')
