@@ -53,7 +53,16 @@ struct mutex *klpx_text_mutex;
 
 static int klpx_find_lookup_name(void)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	/*
+	 * Registered disabled: it is never armed, so ftrace is not touched.
+	 * (Armed and disarmed while sysctl kernel.ftrace_enabled is 0, 6.1
+	 * leaves a stale flag on the function's ftrace record, and the next
+	 * ftrace user to go WARNs and switches ftrace off for good.)
+	 */
+	struct kprobe kp = {
+		.symbol_name = "kallsyms_lookup_name",
+		.flags = KPROBE_FLAG_DISABLED,
+	};
 	int ret;
 
 	ret = register_kprobe(&kp);
