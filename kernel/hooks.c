@@ -23,11 +23,14 @@
  * is empty or grows (register), and when the slot's address loses its last
  * user (unregister). So:
  * - an anchor direct call, on klpx_hooks_anchor() (never called), keeps
- *   that table from being empty: registered before klpx's first hook and,
- *   with the parameter hold_anchor (default 1), kept until klpx unloads,
- *   so that no enable after the first waits for that grace period (it
- *   took 1-11 s per enable on a saturated host, minutes with 10,000
- *   tasks). ftrace refuses sysctl kernel.ftrace_enabled=0 while any
+ *   that table from being empty. With the parameter hold_anchor (default
+ *   1) a worker registers it when klpx loads (and when 1 is written), and
+ *   it stays until klpx unloads, so that no enable waits for that grace
+ *   period (it took 1-11 s per enable on a saturated host, minutes with
+ *   10,000 tasks): klpx is loaded at boot or ahead of need, a patch
+ *   often comes when the host is busiest. If that registration failed
+ *   (ftrace off) or hold_anchor is 0, klpx's first direct hook registers
+ *   the anchor. ftrace refuses sysctl kernel.ftrace_enabled=0 while any
  *   direct call is registered: with hold_anchor=0 the anchor goes after
  *   klpx's last hook (writing 0 releases it at once if no hook is left),
  *   and with no hook (no patch, none parked) klpx then holds no ftrace
@@ -75,21 +78,24 @@ static LIST_HEAD(klpx_hooks_releasing);
 static DEFINE_SPINLOCK(klpx_release_lock);
 
 /*
- * The release and park works: unbound and high priority, so that on a
- * saturated host a release waits for ftrace's grace period, not for a CPU.
+ * The release, park and anchor works: unbound and high priority, so that
+ * on a saturated host they wait for ftrace's grace period, not for a CPU.
  */
 static struct workqueue_struct *klpx_hooks_wq;
 static void klpx_release_fn(struct work_struct *work);
 static DECLARE_WORK(klpx_release_work, klpx_release_fn);
 static void klpx_park_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(klpx_park_work, klpx_park_fn);
+static void klpx_anchor_fn(struct work_struct *work);
+static DECLARE_WORK(klpx_anchor_work, klpx_anchor_fn);
 
 /*
  * Set by klpx_hooks_exit() under the parameters' lock, which the
  * parameters' set callbacks run under: from then on they change the value
- * only (klpx_hooks_wq goes).
+ * only (klpx_hooks_wq goes). Until klpx_hooks_start() they change the
+ * value only too: klpx is loading.
  */
-static bool klpx_hooks_closing;
+static bool klpx_hooks_closing = true;
 
 /* read at each park and each look at the parked hooks */
 static unsigned int park_ms = 2000;
@@ -99,8 +105,7 @@ static int klpx_park_ms_set(const char *val, const struct kernel_param *kp)
 {
 	int ret = param_set_uint(val, kp);
 
-	/* NULL while klpx loads: nothing is parked yet */
-	if (!ret && READ_ONCE(klpx_hooks_wq) && !klpx_hooks_closing)
+	if (!ret && !klpx_hooks_closing)
 		mod_delayed_work(klpx_hooks_wq, &klpx_park_work, 0);
 	return ret;
 }
@@ -113,8 +118,16 @@ module_param_cb(park_ms, &klpx_park_ms_ops, &park_ms, 0644);
 MODULE_PARM_DESC(park_ms,
 		 "release a hook this long after its last patch left it (0: at once), unless a new patch takes it back");
 
-/* the anchor's hook (klpx_mutex) */
+/*
+ * The anchor's hook, under klpx_anchor_lock, which nests inside klpx_mutex:
+ * the anchor work registers it (an RCU-tasks grace period on an empty
+ * table) without klpx_mutex, so that klpx's module notifier, and with it
+ * every module load on the host, never waits for that. Holders of
+ * klpx_mutex take klpx_anchor_lock only where they need the anchor's
+ * state anyway: a new direct hook, hold_anchor=0, klpx's unload.
+ */
 static struct klpx_hook *klpx_anchor;
+static DEFINE_MUTEX(klpx_anchor_lock);
 
 static bool hold_anchor = true;
 
@@ -126,24 +139,37 @@ MODULE_PARM_DESC(direct_calls,
 
 static void klpx_hook_hand_over(struct klpx_hook *hook);
 
-/* the anchor goes unless held or some hook still needs it; klpx_mutex */
+/*
+ * The anchor goes unless held or some hook still needs it; klpx_mutex.
+ * Held (the anchor work's case): returns without klpx_anchor_lock.
+ */
 static void klpx_anchor_put_if_idle(void)
 {
 	lockdep_assert_held(&klpx_mutex);
-	if (READ_ONCE(hold_anchor) || !list_empty(&klpx_hooks_list) ||
-	    !klpx_anchor)
+	if (READ_ONCE(hold_anchor) || !list_empty(&klpx_hooks_list))
 		return;
-	klpx_hook_hand_over(klpx_anchor);
-	klpx_anchor = NULL;
+	mutex_lock(&klpx_anchor_lock);
+	if (klpx_anchor) {
+		klpx_hook_hand_over(klpx_anchor);
+		klpx_anchor = NULL;
+	}
+	mutex_unlock(&klpx_anchor_lock);
 }
 
-/* hold_anchor=0: the anchor is unregistered when the write returns */
+/*
+ * hold_anchor=0: the anchor is unregistered when the write returns; 1: a
+ * worker registers it (the write does not wait for ftrace)
+ */
 static int klpx_hold_anchor_set(const char *val, const struct kernel_param *kp)
 {
 	int ret = param_set_bool(val, kp);
 
 	if (ret || klpx_hooks_closing)
 		return ret;
+	if (READ_ONCE(hold_anchor)) {
+		queue_work(klpx_hooks_wq, &klpx_anchor_work);
+		return 0;
+	}
 	mutex_lock(&klpx_mutex);
 	klpx_anchor_put_if_idle();
 	mutex_unlock(&klpx_mutex);
@@ -335,29 +361,29 @@ static int klpx_hook_register_fops(struct klpx_hook *hook)
 	return ret;
 }
 
-static int klpx_hook_register(struct klpx_hook *hook, struct klpx_func *func)
+static int klpx_hook_register(struct klpx_hook *hook)
 {
-	int ret;
-
-	/*
-	 * Upstream's words (its selftests compare them); "failed to patch
-	 * object" and "failed to enable patch '<name>'" follow. -EBUSY: another
-	 * live patch or IPMODIFY user owns the function, or a BPF trampoline
-	 * and @hook is direct, or ftrace is off (docs/patch-author.md).
-	 */
 	if (hook->direct)
-		ret = register_ftrace_direct(hook->loc, klpx_slot_addr(hook->slot));
-	else
-		ret = klpx_hook_register_fops(hook);
-	if (ret)
-		pr_err("failed to register ftrace handler for function '%s' (%d)\n",
-		       func->old_name, ret);
-	return ret;
+		return register_ftrace_direct(hook->loc, klpx_slot_addr(hook->slot));
+	return klpx_hook_register_fops(hook);
+}
+
+/*
+ * Upstream's words (its selftests compare them); "failed to patch object"
+ * and "failed to enable patch '<name>'" follow. -EBUSY: another live patch
+ * or IPMODIFY user owns the function, or a BPF trampoline and the hook is
+ * direct, or ftrace is off (docs/patch-author.md).
+ */
+static void klpx_hook_register_failed(struct klpx_func *func, int ret)
+{
+	pr_err("failed to register ftrace handler for function '%s' (%d)\n",
+	       func->old_name, ret);
 }
 
 /*
  * Never called: its fentry site holds the anchor direct call, so ftrace's
- * table of direct calls is not empty while klpx has hooks.
+ * table of direct calls is not empty while klpx has hooks (and from load,
+ * with hold_anchor=1).
  */
 __attribute__((__noipa__)) noinline void klpx_hooks_anchor(void)
 {
@@ -394,14 +420,17 @@ static struct klpx_hook *klpx_hook_alloc(unsigned long addr, bool direct,
 	return hook;
 }
 
-/* The anchor is registered before klpx's first hook; klpx_mutex held. */
-static int klpx_anchor_get(struct klpx_func *func)
+/*
+ * The anchor is registered when klpx loads (klpx_anchor_fn()), else before
+ * klpx's first direct hook; klpx_anchor_lock held.
+ */
+static int klpx_anchor_get(void)
 {
 	unsigned long addr = (unsigned long)klpx_hooks_anchor;
 	struct klpx_hook *hook;
 	int ret;
 
-	lockdep_assert_held(&klpx_mutex);
+	lockdep_assert_held(&klpx_anchor_lock);
 	if (klpx_anchor)
 		return 0;
 	if (klpx_hook_releasing(addr))
@@ -409,7 +438,7 @@ static int klpx_anchor_get(struct klpx_func *func)
 	hook = klpx_hook_alloc(addr, true, &ret);
 	if (!hook)
 		return ret;
-	ret = klpx_hook_register(hook, func);
+	ret = klpx_hook_register(hook);
 	if (ret) {
 		klpx_slot_free(hook->slot);
 		kfree(hook);
@@ -417,6 +446,20 @@ static int klpx_anchor_get(struct klpx_func *func)
 	}
 	klpx_anchor = hook;
 	return 0;
+}
+
+/* hold_anchor=1 (at load, or written): the anchor, unless it is there */
+static void klpx_anchor_fn(struct work_struct *work)
+{
+	int ret = 0;
+
+	mutex_lock(&klpx_anchor_lock);
+	if (READ_ONCE(hold_anchor) && READ_ONCE(direct_calls))
+		ret = klpx_anchor_get();
+	mutex_unlock(&klpx_anchor_lock);
+	if (ret)
+		pr_info("anchor direct call not registered (%d): the first patch registers it\n",
+			ret);
 }
 
 /*
@@ -447,9 +490,13 @@ int klpx_hook_get(struct klpx_func *func, struct klpx_hook **hookp)
 	if (klpx_hook_releasing(addr))
 		klpx_hooks_wait_released();
 	if (direct) {
-		ret = klpx_anchor_get(func);
-		if (ret)
+		mutex_lock(&klpx_anchor_lock);
+		ret = klpx_anchor_get();
+		mutex_unlock(&klpx_anchor_lock);
+		if (ret) {
+			klpx_hook_register_failed(func, ret);
 			return ret;
+		}
 	}
 	hook = klpx_hook_alloc(addr, direct, &ret);
 	if (!hook) {
@@ -459,9 +506,11 @@ int klpx_hook_get(struct klpx_func *func, struct klpx_hook **hookp)
 		goto err_anchor;
 	}
 	list_add_rcu(&func->stack_node, &hook->func_stack);
-	ret = klpx_hook_register(hook, func);
-	if (ret)
+	ret = klpx_hook_register(hook);
+	if (ret) {
+		klpx_hook_register_failed(func, ret);
 		goto err_slot;
+	}
 	list_add(&hook->node, &klpx_hooks_list);
 out:
 	*hookp = hook;
@@ -489,9 +538,22 @@ int klpx_hooks_init(void)
 		pr_err("no ftrace site in klpx_hooks_anchor: cannot load\n");
 		return -ENODEV;
 	}
-	WRITE_ONCE(klpx_hooks_wq, alloc_workqueue("klpx_hooks",
-						  WQ_UNBOUND | WQ_HIGHPRI, 0));
+	klpx_hooks_wq = alloc_workqueue("klpx_hooks", WQ_UNBOUND | WQ_HIGHPRI, 0);
 	return klpx_hooks_wq ? 0 : -ENOMEM;
+}
+
+/*
+ * klpx has loaded: the parameters' callbacks may use the workqueue, and
+ * with hold_anchor=1 the anchor work registers the anchor (insmod and
+ * klpx's module notifier do not wait for it: klpx_anchor_lock).
+ */
+void klpx_hooks_start(void)
+{
+	kernel_param_lock(THIS_MODULE);
+	klpx_hooks_closing = false;
+	if (hold_anchor)
+		queue_work(klpx_hooks_wq, &klpx_anchor_work);
+	kernel_param_unlock(THIS_MODULE);
 }
 
 /* the path of @hook's calls, as the hooks file shows it */
@@ -507,9 +569,12 @@ static int klpx_hooks_show(struct seq_file *m, void *v)
 	struct klpx_hook *hook;
 
 	seq_puts(m, "# function\tstate\tpath\n");
-	mutex_lock(&klpx_mutex);
+	/* outside klpx_mutex: the anchor work holds this one for a while */
+	mutex_lock(&klpx_anchor_lock);
 	if (klpx_anchor)
 		seq_printf(m, "%ps\tanchor\t-\n", (void *)klpx_anchor->old_addr);
+	mutex_unlock(&klpx_anchor_lock);
+	mutex_lock(&klpx_mutex);
 	klpx_for_each_hook(hook)
 		seq_printf(m, "%ps\t%s\t%s\n", (void *)hook->old_addr,
 			   list_empty(&hook->func_stack) ? "parked" : "serving",
@@ -538,15 +603,18 @@ void klpx_hooks_exit(void)
 	kernel_param_lock(THIS_MODULE);
 	klpx_hooks_closing = true;
 	kernel_param_unlock(THIS_MODULE);
+	cancel_work_sync(&klpx_anchor_work);
 	cancel_delayed_work_sync(&klpx_park_work);
 	mutex_lock(&klpx_mutex);
 	list_for_each_entry_safe(hook, tmp, &klpx_hooks_list, node)
 		if (!WARN_ON(!list_empty(&hook->func_stack)))
 			klpx_hook_release(hook);
+	mutex_lock(&klpx_anchor_lock);
 	if (klpx_anchor) {
 		klpx_hook_hand_over(klpx_anchor);
 		klpx_anchor = NULL;
 	}
+	mutex_unlock(&klpx_anchor_lock);
 	mutex_unlock(&klpx_mutex);
 	klpx_hooks_wait_released();
 	destroy_workqueue(klpx_hooks_wq);

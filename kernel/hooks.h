@@ -57,6 +57,7 @@ void klpx_hook_put(struct klpx_hook *hook, struct module *by);
 void klpx_hooks_wait_released(void);
 bool klpx_hooks_release_module(struct module *mod);
 int klpx_hooks_init(void);
+void klpx_hooks_start(void);
 int klpx_hooks_file_init(struct dentry *dir);
 void klpx_hooks_exit(void);
 

@@ -53,6 +53,7 @@ static int __init klpx_init(void)
 	ret = klpx_module_notify_init();
 	if (ret)
 		goto err_debugfs;
+	klpx_hooks_start();
 	pr_info("loaded\n");
 	return 0;
 

@@ -164,6 +164,51 @@ case_ftrace_enabled()
 }
 run_case "ftrace can be switched off while klpx has no patch (hold_anchor=0), and not while it has one or holds its anchor" case_ftrace_enabled
 
+# Steps: klpx reloaded (hold_anchor=1, the default), no patch; then
+# hold_anchor=0 and 1 written; then klpx reloaded with ftrace switched off,
+# ftrace switched on, patch1 enabled, disabled and unloaded.
+# Expect: klpx holds its anchor soon after insmod, before any patch (so
+# that the first enable on a busy host does not wait for ftrace's grace
+# period); writing 1 brings it back; loaded while ftrace is off, klpx
+# says in one line that the first patch registers the anchor, and it
+# does; and klpx, loaded while ftrace was off, unloads with a clean log
+# (its kallsyms probe is never armed: 6.1 leaves a stale ftrace flag
+# otherwise, and the next ftrace user to go WARNs and kills ftrace).
+case_anchor_at_load()
+{
+	local f=/proc/sys/kernel/ftrace_enabled hp=/sys/module/klpx/parameters/hold_anchor
+	! mod_loaded klpx || unload_mod klpx
+	klpx_up
+	loop_until "grep -q klpx_hooks_anchor $HOOKS" 20 ||
+		fail "no anchor 20 s after insmod klpx: $(cat $HOOKS)"
+	echo 0 2>/dev/null > $f && fail "ftrace_enabled=0 accepted while klpx holds its anchor"
+	echo 0 > $hp
+	assert_eq "" "$(grep -v '^#' $HOOKS)" "hooks when the write of hold_anchor=0 returned"
+	echo 1 > $hp
+	loop_until "grep -q klpx_hooks_anchor $HOOKS" 20 ||
+		fail "no anchor 20 s after hold_anchor=1: $(cat $HOOKS)"
+	unload_mod klpx
+	on_cleanup "echo 1 > $f"
+	echo 0 > $f || fail "ftrace_enabled=0 refused with klpx unloaded"
+	mark
+	klpx_up
+	loop_until "dmesg_since_mark | grep -q 'anchor direct call not registered'" 20 ||
+		fail "no message about the anchor with ftrace off: $(dmesg_since_mark)"
+	assert_eq "klpx: anchor direct call not registered (-16): the first patch registers it" \
+		"$(dmesg_since_mark | grep anchor)" "klpx's message with ftrace off (EBUSY)"
+	assert_eq "" "$(grep -v '^#' $HOOKS)" "hooks after insmod with ftrace off"
+	echo 1 > $f
+	load_mod "$M/klpx_test_target.ko"
+	load_lp "$M/klpx_test_patch1.ko"
+	assert_contains "$(grep -v '^#' $HOOKS)" "klpx_hooks_anchor" "hooks with patch1 applied"
+	disable_lp klpx_test_patch1
+	unload_lp klpx_test_patch1
+	assert_contains "$(grep -v '^#' $HOOKS)" "klpx_hooks_anchor" "hooks after patch1 went"
+	# loaded while ftrace was off, it unloads cleanly (the kernel log check)
+	unload_mod klpx
+}
+run_case "klpx holds its anchor from insmod, before any patch; with ftrace off the first patch registers it" case_anchor_at_load
+
 # Steps: patch1 on klpx_target_answer disabled and unloaded; at once the
 # built-in livepatch's patch of the same function loads.
 # Expect: it loads (klpx released the function before rmmod returned).
