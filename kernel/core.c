@@ -20,6 +20,7 @@
 #include "calls.h"
 #include "transition.h"
 #include "trace.h"
+#include "universe.h"
 #include "core.h"
 
 /* See core.h for the locking rules of everything below. */
@@ -357,6 +358,11 @@ int klpx_patch_prepare_object(struct klpx_object *obj)
 			return ret;
 		if (!klpx_ftrace_location((unsigned long)func->old_func)) {
 			pr_err("patch '%s': old_name '%s' cannot be traced by ftrace (notrace)\n",
+			       klpx_patch_name(obj->patch), func->old_name);
+			return -EINVAL;
+		}
+		if (klpx_universe_probes((unsigned long)func->old_func)) {
+			pr_err("patch '%s': old_name '%s': klpx follows exec with a probe in it, which a replacement would bypass\n",
 			       klpx_patch_name(obj->patch), func->old_name);
 			return -EINVAL;
 		}

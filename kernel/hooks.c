@@ -122,7 +122,9 @@ MODULE_PARM_DESC(park_ms,
  * The anchor's hook, under klpx_anchor_lock, which nests inside klpx_mutex:
  * the anchor work registers it (an RCU-tasks grace period on an empty
  * table) without klpx_mutex, so that klpx's module notifier, and with it
- * every module load on the host, never waits for that. Holders of
+ * every module load on the host, does not wait for that; only a new
+ * direct hook made meanwhile does (it needs the anchor), under
+ * klpx_mutex, and with it klpx_mutex's other users. Holders of
  * klpx_mutex take klpx_anchor_lock only where they need the anchor's
  * state anyway: a new direct hook, hold_anchor=0, klpx's unload.
  */
@@ -170,6 +172,8 @@ static int klpx_hold_anchor_set(const char *val, const struct kernel_param *kp)
 		queue_work(klpx_hooks_wq, &klpx_anchor_work);
 		return 0;
 	}
+	/* a pending registration goes; a running one, before klpx_mutex */
+	cancel_work_sync(&klpx_anchor_work);
 	mutex_lock(&klpx_mutex);
 	klpx_anchor_put_if_idle();
 	mutex_unlock(&klpx_mutex);

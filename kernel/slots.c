@@ -5,8 +5,9 @@
  *
  * Rules:
  * - klpx_slot_used and klpx_slot_owner change under klpx_slot_lock: a
- *   slot is taken under klpx_mutex (hooks.c) and given back by the
- *   release worker, which does not hold it. A slot is given back only
+ *   slot is taken under klpx_mutex or, for the anchor, klpx_anchor_lock
+ *   (hooks.c), and given back by the release worker, which holds neither,
+ *   or by the failed registration that took it. A slot is given back only
  *   once ftrace no longer calls it and an RCU-tasks grace period has
  *   passed since (unregister_ftrace_direct() waits for one when the
  *   slot's address loses its last user), so no task is inside it.

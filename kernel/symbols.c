@@ -14,6 +14,7 @@
 #include <linux/kprobes.h>
 #include <linux/tracepoint.h>
 #include <linux/module.h>
+#include <asm/cpufeature.h>
 #include "core.h"
 #include "symbols.h"
 
@@ -70,8 +71,12 @@ static int klpx_find_lookup_name(void)
 		pr_err("cannot find kallsyms_lookup_name (%d)\n", ret);
 		return ret;
 	}
-	/* kp.addr is the probed instruction: on IBT kernels after endbr64 */
-	klpx_kallsyms_lookup_name = (void *)((unsigned long)kp.addr - kp.offset);
+	/*
+	 * kp.addr is the probed instruction: on a kernel built with IBT, the
+	 * one after the function's endbr64 (or the nop that seals it), where
+	 * a call works only while IBT is not enforced (klpx_symbols_init()).
+	 */
+	klpx_kallsyms_lookup_name = (void *)kp.addr;
 	unregister_kprobe(&kp);
 	return 0;
 }
@@ -116,6 +121,11 @@ int klpx_symbols_init(void)
 	unsigned long addr, off;
 	int i, ret;
 
+	/* IBT faults an indirect call to a function not address-taken */
+	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
+		pr_err("the kernel enforces IBT (boot with ibt=off): klpx calls unexported functions through pointers: cannot load\n");
+		return -EOPNOTSUPP;
+	}
 	ret = klpx_find_lookup_name();
 	if (ret)
 		return ret;

@@ -174,10 +174,42 @@ static int klpx_exchange_tids_pre(struct kprobe *p, struct pt_regs *regs)
 NOKPROBE_SYMBOL(klpx_exchange_tids_pre);
 
 static struct kprobe klpx_exchange_tids_kp = {
-	.symbol_name = "exchange_tids",
 	.pre_handler = klpx_exchange_tids_pre,
 };
+static unsigned long klpx_exchange_tids_addr;	/* set once, at load */
 static struct tracepoint *klpx_newtask_tp;
+
+/*
+ * The probe goes on the instruction after exchange_tids()' fentry site,
+ * where kprobes puts a breakpoint, not an ftrace_ops: an ftrace-based
+ * probe unregistered while sysctl kernel.ftrace_enabled is 0 (klpx
+ * unloaded with ftrace off) leaves a stale flag on the function's ftrace
+ * record in 6.1, and the next ftrace user of it WARNs and switches ftrace
+ * off for good. The fentry site (a nop, or a call that saves them) leaves
+ * the argument registers as they were at the entry. If that instruction
+ * cannot be probed, klpx does not load (a probe on the fentry site would
+ * bring the stale flag back). A patch of exchange_tids() would bypass the
+ * probe: klpx refuses one (klpx_universe_probes()).
+ */
+static int klpx_exchange_tids_locate(void)
+{
+	unsigned long count, fentry, addr;
+
+	addr = klpx_lookup_symbol(NULL, "exchange_tids", 0, &count);
+	if (!addr)
+		return -ENOENT;
+	fentry = klpx_ftrace_location(addr);
+	klpx_exchange_tids_kp.addr = (void *)(fentry ? fentry + MCOUNT_INSN_SIZE
+						     : addr);
+	klpx_exchange_tids_addr = addr;
+	return 0;
+}
+
+/* @addr is a function klpx probes to follow tasks: no patch may replace it */
+bool klpx_universe_probes(unsigned long addr)
+{
+	return addr == klpx_exchange_tids_addr;
+}
 
 int klpx_universe_follow_init(void)
 {
@@ -188,9 +220,12 @@ int klpx_universe_follow_init(void)
 		pr_err("kernel tracepoint 'task_newtask' not found: cannot load\n");
 		return -ENOENT;
 	}
-	ret = register_kprobe(&klpx_exchange_tids_kp);
+	ret = klpx_exchange_tids_locate();
+	if (!ret)
+		ret = register_kprobe(&klpx_exchange_tids_kp);
 	if (ret) {
-		pr_err("cannot probe exchange_tids (%d): cannot load\n", ret);
+		pr_err("cannot probe exchange_tids at %pS (%d): cannot load\n",
+		       klpx_exchange_tids_kp.addr, ret);
 		return ret;
 	}
 	ret = tracepoint_probe_register(klpx_newtask_tp, klpx_probe_newtask,

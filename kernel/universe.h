@@ -111,5 +111,6 @@ void klpx_umap_fill(struct klpx_universe_map *m, enum klpx_universe u);
 size_t klpx_umap_bytes(struct klpx_universe_map *m);
 int klpx_universe_follow_init(void);
 void klpx_universe_follow_exit(void);
+bool klpx_universe_probes(unsigned long addr);
 
 #endif /* _KLPX_UNIVERSE_H */

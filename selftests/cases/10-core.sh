@@ -124,6 +124,7 @@ bad dup_sympos EINVAL "klpx_test_bad': func 'klpx_target_answer' (old_sympos 1) 
 bad dup_obj EINVAL "klpx_test_bad': object 'klpx_test_target' twice"
 bad wrong_mod EINVAL "klpx_test_target': mod is not the module that holds the patch"
 bad notrace EINVAL "klpx_test_bad': old_name 'klpx_target_notrace' cannot be traced by ftrace (notrace)"
+bad exec_probe EINVAL "klpx_test_bad': old_name 'exchange_tids': klpx follows exec with a probe in it, which a replacement would bypass"
 bad nosize EINVAL "klpx_test_bad': new_func of 'klpx_target_wait' has no size in kallsyms"
 
 # Steps: a well-formed patch in a module without MODULE_INFO(livepatch).

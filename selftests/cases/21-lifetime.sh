@@ -137,8 +137,9 @@ case_ftrace_enabled()
 {
 	local f=/proc/sys/kernel/ftrace_enabled
 	klpx_up
-	on_cleanup "echo 1 > $f"
+	# cleanups run newest first: ftrace back on before the anchor is
 	set_param hold_anchor 0
+	on_cleanup "echo 1 > $f"
 	loop_until "[ -z \"\$(grep -v '^#' $HOOKS)\" ]" 10 || fail "hooks left: $(cat $HOOKS)"
 	echo 0 > $f || fail "ftrace_enabled=0 refused with klpx loaded and no patch"
 	echo 1 > $f
@@ -177,6 +178,9 @@ run_case "ftrace can be switched off while klpx has no patch (hold_anchor=0), an
 case_anchor_at_load()
 {
 	local f=/proc/sys/kernel/ftrace_enabled hp=/sys/module/klpx/parameters/hold_anchor
+	# cleanups run newest first: ftrace back on before the anchor is
+	on_cleanup "[ ! -e $hp ] || echo 1 > $hp"
+	on_cleanup "echo 1 > $f"
 	! mod_loaded klpx || unload_mod klpx
 	klpx_up
 	loop_until "grep -q klpx_hooks_anchor $HOOKS" 20 ||
@@ -188,7 +192,6 @@ case_anchor_at_load()
 	loop_until "grep -q klpx_hooks_anchor $HOOKS" 20 ||
 		fail "no anchor 20 s after hold_anchor=1: $(cat $HOOKS)"
 	unload_mod klpx
-	on_cleanup "echo 1 > $f"
 	echo 0 > $f || fail "ftrace_enabled=0 refused with klpx unloaded"
 	mark
 	klpx_up
@@ -287,6 +290,45 @@ case_enable_while_coming()
 	unload_mod klpx_test_target
 }
 run_case "a patch enabled while its target module is COMING patches it once ftrace enabled it" case_enable_while_coming
+
+# Steps: klpx loaded with hold_anchor=0 and no patch (so no direct call);
+# ftrace switched off; rmmod klpx; ftrace switched on; with no ftrace user
+# left, the function tracer started on vfs_read and stopped (the last
+# ftrace user to go makes 6.1 check every function's ftrace flags); a
+# filter written; klpx loaded and unloaded again.
+# Expect: each step works and the kernel log stays clean (an ftrace-based
+# probe unregistered with ftrace off, as klpx's exec probe was, leaves a
+# stale flag on its function; the check WARNs and switches ftrace off for
+# good, and filters are refused with ENODEV from then on).
+case_unload_ftrace_off()
+{
+	local f=/proc/sys/kernel/ftrace_enabled t=/sys/kernel/tracing
+	local hp=/sys/module/klpx/parameters/hold_anchor
+	on_cleanup "[ ! -e $hp ] || echo 1 > $hp"
+	on_cleanup "echo 1 > $f"
+	on_cleanup "echo nop > $t/current_tracer; echo > $t/set_ftrace_filter"
+	klpx_up
+	echo 0 > $hp
+	assert_eq "" "$(grep -v '^#' $HOOKS)" "hooks after hold_anchor=0"
+	echo 0 > $f || fail "ftrace_enabled=0 refused with klpx loaded and no hook"
+	unload_mod klpx
+	echo 1 > $f
+	assert_eq "" "$(cat $t/enabled_functions)" \
+		"functions traced before the test's tracer (it must be the only ftrace user)"
+	mark
+	echo vfs_read > $t/set_ftrace_filter || fail "vfs_read cannot be traced"
+	echo function > $t/current_tracer || fail "function tracer refused"
+	echo nop > $t/current_tracer
+	echo > $t/set_ftrace_filter
+	assert_eq "" "$(kernel_log | klog_splats 20 'klpx-test: mark ')" \
+		"kernel log after the tracer stopped"
+	echo vfs_read > $t/set_ftrace_filter ||
+		fail "set_ftrace_filter refused after the tracer stopped (ftrace killed?)"
+	echo > $t/set_ftrace_filter
+	klpx_up
+	unload_mod klpx
+}
+run_case "klpx unloaded while ftrace is off leaves ftrace as it was" case_unload_ftrace_off
 
 # Steps: klpx loaded, no patch; klp_func_redirect enabled through tracefs
 # (which holds no reference on klpx); rmmod klpx; 3 s; klpx loaded again.

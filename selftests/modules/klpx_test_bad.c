@@ -56,6 +56,11 @@ static void klpx_bad_post_unpatch(struct klpx_object *obj)
 }
 
 static struct klpx_func klpx_bad_no_funcs[] = { { } };
+/* klpx follows exec with a probe in exchange_tids(): not replaceable */
+static struct klpx_func klpx_bad_exec_funcs[] = {
+	{ .old_name = "exchange_tids", .new_func = klpx_bad_int },
+	{ }
+};
 static void *klpx_bad_heap;
 
 static void klpx_bad_func(int i, const char *name, void *new, unsigned long pos)
@@ -110,6 +115,8 @@ static int __init klpx_bad_init(void)
 		klpx_bad_patch.mod = klpx_target_module();
 	} else if (!strcmp(bad, "notrace")) {
 		klpx_bad_func(1, "klpx_target_notrace", klpx_bad_int, 0);
+	} else if (!strcmp(bad, "exec_probe")) {
+		klpx_bad_objs[1].funcs = klpx_bad_exec_funcs;
 	} else if (!strcmp(bad, "nosize")) {
 		/* code kallsyms cannot size: a disable could not see it */
 		klpx_bad_heap = kmalloc(16, GFP_KERNEL);
