@@ -15,6 +15,7 @@
 #include <linux/tracepoint.h>
 #include <linux/module.h>
 #include <asm/cpufeature.h>
+#include <asm/ibt.h>
 #include "core.h"
 #include "symbols.h"
 
@@ -121,8 +122,12 @@ int klpx_symbols_init(void)
 	unsigned long addr, off;
 	int i, ret;
 
-	/* IBT faults an indirect call to a function not address-taken */
-	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
+	/*
+	 * Enforced IBT faults an indirect call to a function whose address
+	 * the kernel never takes. (The CPU's bit alone says nothing: a kernel
+	 * built without IBT, as Debian 12's, never clears it.)
+	 */
+	if (HAS_KERNEL_IBT && cpu_feature_enabled(X86_FEATURE_IBT)) {
 		pr_err("the kernel enforces IBT (boot with ibt=off): klpx calls unexported functions through pointers: cannot load\n");
 		return -EOPNOTSUPP;
 	}

@@ -137,7 +137,7 @@ case_ftrace_enabled()
 {
 	local f=/proc/sys/kernel/ftrace_enabled
 	klpx_up
-	# cleanups run newest first: ftrace back on before the anchor is
+	# cleanups run newest first: ftrace goes back on, then the anchor
 	set_param hold_anchor 0
 	on_cleanup "echo 1 > $f"
 	loop_until "[ -z \"\$(grep -v '^#' $HOOKS)\" ]" 10 || fail "hooks left: $(cat $HOOKS)"
@@ -178,7 +178,7 @@ run_case "ftrace can be switched off while klpx has no patch (hold_anchor=0), an
 case_anchor_at_load()
 {
 	local f=/proc/sys/kernel/ftrace_enabled hp=/sys/module/klpx/parameters/hold_anchor
-	# cleanups run newest first: ftrace back on before the anchor is
+	# cleanups run newest first: ftrace goes back on, then the anchor
 	on_cleanup "[ ! -e $hp ] || echo 1 > $hp"
 	on_cleanup "echo 1 > $f"
 	! mod_loaded klpx || unload_mod klpx
