@@ -195,6 +195,7 @@ case_builtin_then_ftrace_ops()
 }
 run_case "with direct_calls=0 klpx is refused a function the built-in livepatch holds, and leaves nothing" case_builtin_then_ftrace_ops
 
+# Steps: rmmod klpx.  Expect: it unloads (no patch or hook left behind).
 case_core_unload()
 {
 	unload_mod klpx
