@@ -20,7 +20,8 @@ for v in BENCH_OBSERVER BENCH_OBSERVER_NAME BENCH_SAT_SIZES BENCH_SAT_ROUNDS \
 	 BENCH_SAT_PRIO BENCH_SECTIONS BENCH_MANY_SIZES; do
 	[ -z "${!v:-}" ] || envs+=("$v=${!v}")
 done
-# the default run: 25-40 minutes on a shared 2-core host (docs/performance.md)
+# the default run: about 25 minutes on a shared 2-core host, more with
+# BENCH_SAT_SIZES=10000 (docs/performance.md)
 KLPX_RUN_DIR=$run KLPX_VM_TIMEOUT=${KLPX_VM_TIMEOUT:-5400} \
 	"$root/selftests/bench/vm.sh" -- env "${envs[@]}" \
 	bash "$here/bench.sh" | tee "$root/build/bench.txt"
