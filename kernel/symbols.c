@@ -46,6 +46,7 @@ rwlock_t *klpx_tasklist_lock;
 void (*klpx_put_task_stack)(struct task_struct *tsk);
 bool *klpx_kprobes_all_disarmed;
 unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
+unsigned long klpx_exchange_tids;
 int (*klpx_apply_relocate_add)(Elf_Shdr *sechdrs, const char *strtab,
 			       unsigned int symindex, unsigned int relsec,
 			       struct module *me);
@@ -110,6 +111,8 @@ static const struct klpx_needed_symbol klpx_needed[] = {
 	NEED_DATA("tasklist_lock", klpx_tasklist_lock),
 	NEED("put_task_stack", klpx_put_task_stack),
 	NEED_DATA("kprobes_all_disarmed", klpx_kprobes_all_disarmed),
+	/* universe.c: the exec probe */
+	NEED_DATA("exchange_tids", klpx_exchange_tids),
 	/* relocs.c: a patch's klp relocations */
 	NEED("apply_relocate_add", klpx_apply_relocate_add),
 	NEED("text_poke", klpx_text_poke),

@@ -36,6 +36,7 @@ extern void (*klpx_put_task_stack)(struct task_struct *tsk);
 extern bool *klpx_kprobes_all_disarmed;
 struct tracepoint *klpx_tracepoint(const char *name);
 extern unsigned long klpx_ret_from_fork, klpx_ret_from_fork_size;
+extern unsigned long klpx_exchange_tids;
 extern int (*klpx_apply_relocate_add)(Elf_Shdr *sechdrs, const char *strtab,
 				      unsigned int symindex,
 				      unsigned int relsec, struct module *me);

@@ -176,7 +176,6 @@ NOKPROBE_SYMBOL(klpx_exchange_tids_pre);
 static struct kprobe klpx_exchange_tids_kp = {
 	.pre_handler = klpx_exchange_tids_pre,
 };
-static unsigned long klpx_exchange_tids_addr;	/* set once, at load */
 static struct tracepoint *klpx_newtask_tp;
 
 /*
@@ -191,24 +190,18 @@ static struct tracepoint *klpx_newtask_tp;
  * bring the stale flag back). A patch of exchange_tids() would bypass the
  * probe: klpx refuses one (klpx_universe_probes()).
  */
-static int klpx_exchange_tids_locate(void)
+static void klpx_exchange_tids_locate(void)
 {
-	unsigned long count, fentry, addr;
+	unsigned long fentry = klpx_ftrace_location(klpx_exchange_tids);
 
-	addr = klpx_lookup_symbol(NULL, "exchange_tids", 0, &count);
-	if (!addr)
-		return -ENOENT;
-	fentry = klpx_ftrace_location(addr);
 	klpx_exchange_tids_kp.addr = (void *)(fentry ? fentry + MCOUNT_INSN_SIZE
-						     : addr);
-	klpx_exchange_tids_addr = addr;
-	return 0;
+						     : klpx_exchange_tids);
 }
 
 /* @addr is a function klpx probes to follow tasks: no patch may replace it */
 bool klpx_universe_probes(unsigned long addr)
 {
-	return addr == klpx_exchange_tids_addr;
+	return addr == klpx_exchange_tids;
 }
 
 int klpx_universe_follow_init(void)
@@ -220,9 +213,8 @@ int klpx_universe_follow_init(void)
 		pr_err("kernel tracepoint 'task_newtask' not found: cannot load\n");
 		return -ENOENT;
 	}
-	ret = klpx_exchange_tids_locate();
-	if (!ret)
-		ret = register_kprobe(&klpx_exchange_tids_kp);
+	klpx_exchange_tids_locate();
+	ret = register_kprobe(&klpx_exchange_tids_kp);
 	if (ret) {
 		pr_err("cannot probe exchange_tids at %pS (%d): cannot load\n",
 		       klpx_exchange_tids_kp.addr, ret);
