@@ -148,8 +148,10 @@ int klpx_symbols_init(void)
 		*(unsigned long *)klpx_needed[i].slot = addr;
 	}
 	if (!klpx_kallsyms_lookup_size_offset(klpx_ret_from_fork,
-					      &klpx_ret_from_fork_size, &off))
+					      &klpx_ret_from_fork_size, &off)) {
+		pr_err("kernel symbol 'ret_from_fork' has no size: cannot load\n");
 		return -ENOENT;
+	}
 	return 0;
 }
 
